@@ -1,0 +1,403 @@
+import {
+  CAPACITY_REASON_KINDS,
+  formatInstant,
+  formatPercent,
+  holdTimeMessage,
+  type BlockedReason,
+} from '../../../shared/src/blocked-reasons';
+import { isActive, hasEnded, type ExperimentState } from '../../../shared/src/lifecycle';
+import type { SchedulerExperiment, SchedulerPolicy, SchedulerSnapshot } from './scheduler-snapshot';
+
+export interface StartDecision {
+  readonly kind: 'start';
+  readonly key: string;
+  readonly version: number;
+  readonly percent: number;
+}
+
+export interface RampDecision {
+  readonly kind: 'ramp';
+  readonly key: string;
+  readonly version: number;
+  readonly fromStageIndex: number;
+  readonly toStageIndex: number;
+  readonly percent: number;
+}
+
+export interface CompleteDecision {
+  readonly kind: 'complete';
+  readonly key: string;
+  readonly version: number;
+}
+
+export interface BlockedEntry {
+  readonly key: string;
+  readonly state: ExperimentState;
+  readonly reasons: readonly BlockedReason[];
+}
+
+export interface SchedulerDecision {
+  readonly starts: readonly StartDecision[];
+  readonly ramps: readonly RampDecision[];
+  readonly completions: readonly CompleteDecision[];
+  /** Queued and pending-approval experiments that cannot start now, with every reason. */
+  readonly blocked: readonly BlockedEntry[];
+  /** Running experiments that cannot ramp or complete now, with every reason. */
+  readonly held: readonly BlockedEntry[];
+}
+
+/** Scheduling order (DESIGN §4): higher priority first, then older enqueue first. */
+export function compareSchedulingOrder(a: SchedulerExperiment, b: SchedulerExperiment): number {
+  return b.priority - a.priority || a.seq - b.seq;
+}
+
+interface Reservation {
+  amount: number;
+  firstKey: string | null;
+}
+
+/**
+ * The scheduler's pure core: given the queue and policy at `nowMs`, which experiments start, ramp
+ * or complete, and why every other one waits. Same snapshot and clock → same decision.
+ *
+ * Ramps and completions of running experiments are decided before starts: they continue work
+ * already under way (see docs/decisions/2026-11-22-ramps-before-starts.md). Starts then visit
+ * queued experiments in scheduling order; one that is blocked only by capacity reserves what it
+ * needs, so no lower-priority experiment can take it (no priority inversion).
+ */
+export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDecision {
+  const { policy } = snapshot;
+  const byKey = new Map<string, SchedulerExperiment>();
+  const partners = new Map<string, string[]>();
+  const addPartner = (from: string, to: string): void => {
+    const list = partners.get(from);
+    if (list) list.push(to);
+    else partners.set(from, [to]);
+  };
+  const layerUsed = new Map<string, number>();
+  const activeByService = new Map<string, number>();
+  const activeByTeam = new Map<string, number>();
+  const activeKeys = new Set<string>();
+  let activeGlobal = 0;
+  const ordered: SchedulerExperiment[] = [];
+
+  for (const experiment of snapshot.experiments) {
+    byKey.set(experiment.key, experiment);
+    for (const excluded of experiment.excludes) {
+      addPartner(experiment.key, excluded);
+      addPartner(excluded, experiment.key);
+    }
+    if (isActive(experiment.state)) {
+      activeKeys.add(experiment.key);
+      activeGlobal++;
+      increment(activeByService, experiment.service, 1);
+      increment(activeByTeam, experiment.team, 1);
+      increment(layerUsed, experiment.layer, experiment.exposurePercent);
+    }
+    if (experiment.state === 'running' || experiment.state === 'queued' || experiment.state === 'pending_approval') {
+      ordered.push(experiment);
+    }
+  }
+  ordered.sort(compareSchedulingOrder);
+
+  const gates = new SharedGates(policy, nowMs);
+  const pausedPrerequisite = pausedPrerequisiteFinder(byKey);
+  const ramps: RampDecision[] = [];
+  const completions: CompleteDecision[] = [];
+  const held: BlockedEntry[] = [];
+
+  for (const experiment of ordered) {
+    if (experiment.state !== 'running') continue;
+    const reasons: BlockedReason[] = [];
+    const paused = pausedPrerequisite(experiment.key);
+    if (paused) {
+      reasons.push({ kind: 'prerequisite_paused', key: paused, message: `prerequisite ${paused} is paused` });
+    }
+    const stage = experiment.stages[experiment.stageIndex];
+    if (stage && experiment.stageStartedAtMs !== null) {
+      const remainingMs = experiment.stageStartedAtMs + stage.holdMs - nowMs;
+      if (remainingMs > 0) reasons.push({ kind: 'hold_time', remainingMs, message: holdTimeMessage(remainingMs) });
+    }
+    if (experiment.guardrailVerdict !== null && experiment.guardrailVerdict !== 'pass') {
+      const verdict = experiment.guardrailVerdict;
+      const message =
+        verdict === 'no_data'
+          ? 'guardrails have no data yet'
+          : verdict === 'inconclusive'
+            ? 'guardrails need more data before a verdict'
+            : 'a guardrail is failing';
+      reasons.push({ kind: 'guardrails', verdict, message });
+    }
+    const nextIndex = experiment.stageIndex + 1;
+    const next = experiment.stages[nextIndex];
+    if (!next) {
+      if (reasons.length === 0) completions.push({ kind: 'complete', key: experiment.key, version: experiment.version });
+      else held.push({ key: experiment.key, state: experiment.state, reasons });
+      continue;
+    }
+    reasons.push(...gates.freezeAndBudget(experiment.service));
+    if (next.approve && !experiment.approvedStages.includes(nextIndex)) {
+      reasons.push({
+        kind: 'awaiting_approval',
+        stageIndex: nextIndex,
+        message: `awaiting approval to ramp to stage ${nextIndex + 1} (${formatPercent(next.percent)})`,
+      });
+    }
+    const deltaPercent = next.percent - experiment.exposurePercent;
+    const freePercent = 100 - (layerUsed.get(experiment.layer) ?? 0);
+    if (deltaPercent > freePercent + 1e-9) {
+      reasons.push(layerReason(experiment.layer, freePercent, deltaPercent, null));
+    }
+    if (reasons.length > 0) {
+      held.push({ key: experiment.key, state: experiment.state, reasons });
+      continue;
+    }
+    increment(layerUsed, experiment.layer, deltaPercent);
+    ramps.push({
+      kind: 'ramp',
+      key: experiment.key,
+      version: experiment.version,
+      fromStageIndex: experiment.stageIndex,
+      toStageIndex: nextIndex,
+      percent: next.percent,
+    });
+  }
+
+  const reservedLayer = new Map<string, Reservation>();
+  const reservedService = new Map<string, Reservation>();
+  const reservedTeam = new Map<string, Reservation>();
+  const reservedGlobal: Reservation = { amount: 0, firstKey: null };
+  const starts: StartDecision[] = [];
+  const blocked: BlockedEntry[] = [];
+
+  for (const experiment of ordered) {
+    if (experiment.state === 'running') continue;
+    const reasons: BlockedReason[] = [];
+    const first = experiment.stages[0]!;
+    if (experiment.state === 'pending_approval') {
+      reasons.push({ kind: 'awaiting_approval', stageIndex: null, message: 'awaiting approval' });
+    } else if (first.approve && !experiment.approvedStages.includes(0)) {
+      reasons.push({ kind: 'awaiting_approval', stageIndex: 0, message: 'awaiting approval to start stage 1' });
+    }
+    for (const key of experiment.requires) {
+      const prerequisite = byKey.get(key);
+      if (prerequisite?.state !== 'completed') reasons.push(requiresReason(key, prerequisite));
+    }
+    for (const key of experiment.after) {
+      const predecessor = byKey.get(key);
+      if (!predecessor || !hasEnded(predecessor.state)) {
+        const state = predecessor?.state ?? 'missing';
+        reasons.push({ kind: 'after', key, state, message: `after ${key} (${state})` });
+      }
+    }
+    for (const key of partners.get(experiment.key) ?? []) {
+      if (!activeKeys.has(key)) continue;
+      const state = byKey.get(key)?.state ?? 'running';
+      reasons.push({ kind: 'excludes', key, state, message: `excludes ${key} (${state})` });
+    }
+    reasons.push(...gates.freezeAndBudget(experiment.service));
+    if (experiment.notBeforeMs !== null && nowMs < experiment.notBeforeMs) {
+      reasons.push({ kind: 'not_before', atMs: experiment.notBeforeMs, message: `before notBefore (${formatInstant(experiment.notBeforeMs, nowMs)})` });
+    }
+    if (experiment.notAfterMs !== null && nowMs > experiment.notAfterMs) {
+      reasons.push({ kind: 'not_after', atMs: experiment.notAfterMs, message: `past notAfter (${formatInstant(experiment.notAfterMs, nowMs)}): its window has closed` });
+    }
+
+    const layerReservation = reservedLayer.get(experiment.layer);
+    const freePercent = 100 - (layerUsed.get(experiment.layer) ?? 0);
+    const reservedPercent = layerReservation?.amount ?? 0;
+    if (first.percent > freePercent - reservedPercent + 1e-9) {
+      const byReservation = first.percent <= freePercent + 1e-9;
+      reasons.push(layerReason(experiment.layer, freePercent - reservedPercent, first.percent, byReservation ? layerReservation!.firstKey : null));
+    }
+    const concurrency = concurrencyReasons(experiment, policy, {
+      activeGlobal,
+      activeByService,
+      activeByTeam,
+      reservedGlobal,
+      reservedService,
+      reservedTeam,
+    });
+    reasons.push(...concurrency);
+
+    if (reasons.length === 0 && experiment.state === 'queued') {
+      starts.push({ kind: 'start', key: experiment.key, version: experiment.version, percent: first.percent });
+      activeKeys.add(experiment.key);
+      activeGlobal++;
+      increment(activeByService, experiment.service, 1);
+      increment(activeByTeam, experiment.team, 1);
+      increment(layerUsed, experiment.layer, first.percent);
+      continue;
+    }
+    blocked.push({ key: experiment.key, state: experiment.state, reasons });
+    const onlyCapacity = reasons.length > 0 && reasons.every((reason) => CAPACITY_REASON_KINDS.has(reason.kind));
+    if (experiment.state === 'queued' && onlyCapacity) {
+      reserve(reservedLayer, experiment.layer, first.percent, experiment.key);
+      reserveOne(reservedGlobal, experiment.key);
+      reserve(reservedService, experiment.service, 1, experiment.key);
+      reserve(reservedTeam, experiment.team, 1, experiment.key);
+    }
+  }
+
+  return { starts, ramps, completions, blocked, held };
+}
+
+function increment(map: Map<string, number>, key: string, amount: number): void {
+  map.set(key, (map.get(key) ?? 0) + amount);
+}
+
+function reserve(map: Map<string, Reservation>, key: string, amount: number, by: string): void {
+  const existing = map.get(key);
+  if (existing) existing.amount += amount;
+  else map.set(key, { amount, firstKey: by });
+}
+
+function reserveOne(reservation: Reservation, by: string): void {
+  reservation.amount += 1;
+  reservation.firstKey ??= by;
+}
+
+function layerReason(layer: string, freePercent: number, neededPercent: number, reservedFor: string | null): BlockedReason {
+  const free = formatPercent(Math.max(0, freePercent));
+  const message = reservedFor
+    ? `layer ${layer} capacity is held for higher-priority ${reservedFor} (${free} left, needs ${formatPercent(neededPercent)})`
+    : `layer ${layer} has ${free} free, needs ${formatPercent(neededPercent)}`;
+  return { kind: 'layer_capacity', layer, freePercent: Math.max(0, freePercent), neededPercent, reservedFor, message };
+}
+
+function requiresReason(key: string, prerequisite: SchedulerExperiment | undefined): BlockedReason {
+  if (!prerequisite) {
+    return { kind: 'requires', key, state: 'missing', stageIndex: null, stageCount: 0, message: `requires ${key} (missing)` };
+  }
+  const { state, stageIndex, stages } = prerequisite;
+  let detail: string = state;
+  if (state === 'running' || state === 'paused') detail = `${state}, stage ${stageIndex + 1}/${stages.length}`;
+  else if (state === 'rolled_back' || state === 'aborted') detail = `${state}: it can never complete`;
+  return {
+    kind: 'requires',
+    key,
+    state,
+    stageIndex: stageIndex >= 0 ? stageIndex : null,
+    stageCount: stages.length,
+    message: `requires ${key} (${detail})`,
+  };
+}
+
+interface ConcurrencyCounts {
+  activeGlobal: number;
+  activeByService: Map<string, number>;
+  activeByTeam: Map<string, number>;
+  reservedGlobal: Reservation;
+  reservedService: Map<string, Reservation>;
+  reservedTeam: Map<string, Reservation>;
+}
+
+function concurrencyReasons(experiment: SchedulerExperiment, policy: SchedulerPolicy, counts: ConcurrencyCounts): BlockedReason[] {
+  const reasons: BlockedReason[] = [];
+  const check = (
+    scope: 'global' | 'service' | 'team',
+    name: string | null,
+    limit: number | null | undefined,
+    active: number,
+    reservation: Reservation | undefined,
+  ): void => {
+    if (limit === null || limit === undefined) return;
+    const reserved = reservation?.amount ?? 0;
+    if (active + reserved < limit) return;
+    const reservedFor = active < limit ? (reservation?.firstKey ?? null) : null;
+    const label = scope === 'global' ? 'global concurrency cap' : `${scope} ${name} concurrency cap`;
+    const message = reservedFor
+      ? `${label} (${limit}): the last slot is held for higher-priority ${reservedFor}`
+      : `${label} reached (${active}/${limit} active)`;
+    reasons.push({ kind: 'concurrency', scope, name, limit, active, reservedFor, message });
+  };
+  check('global', null, policy.maxActiveGlobal, counts.activeGlobal, counts.reservedGlobal);
+  check('service', experiment.service, policy.maxActivePerService[experiment.service], counts.activeByService.get(experiment.service) ?? 0, counts.reservedService.get(experiment.service));
+  check('team', experiment.team, policy.maxActivePerTeam[experiment.team], counts.activeByTeam.get(experiment.team) ?? 0, counts.reservedTeam.get(experiment.team));
+  return reasons;
+}
+
+/** Freeze and error-budget gates, shared by starts and ramps; memoised per service within a tick. */
+class SharedGates {
+  private readonly cache = new Map<string, BlockedReason[]>();
+
+  constructor(
+    private readonly policy: SchedulerPolicy,
+    private readonly nowMs: number,
+  ) {}
+
+  freezeAndBudget(service: string): BlockedReason[] {
+    let reasons = this.cache.get(service);
+    if (!reasons) {
+      reasons = [...this.freezeReasons(service), ...this.budgetReasons(service)];
+      this.cache.set(service, reasons);
+    }
+    return reasons;
+  }
+
+  private freezeReasons(service: string): BlockedReason[] {
+    const reasons: BlockedReason[] = [];
+    for (const freeze of this.policy.freezes) {
+      if (freeze.service !== null && freeze.service !== service) continue;
+      if (this.nowMs < freeze.startsAtMs || this.nowMs >= freeze.endsAtMs) continue;
+      const scope = freeze.service === null ? 'freeze window' : `freeze window on ${freeze.service}`;
+      reasons.push({
+        kind: 'freeze',
+        service: freeze.service,
+        untilMs: freeze.endsAtMs,
+        reason: freeze.reason,
+        message: `${scope} until ${formatInstant(freeze.endsAtMs, this.nowMs)} (${freeze.reason})`,
+      });
+    }
+    return reasons;
+  }
+
+  private budgetReasons(service: string): BlockedReason[] {
+    const budget = this.policy.budgets[service];
+    if (!budget) return [];
+    const reasons: BlockedReason[] = [];
+    const minimum = this.policy.minBudgetRemainingFraction;
+    if (budget.remainingFraction < minimum) {
+      reasons.push({
+        kind: 'error_budget',
+        service,
+        remainingFraction: budget.remainingFraction,
+        minimumFraction: minimum,
+        message: `error budget of ${service} at ${formatPercent(round1(budget.remainingFraction * 100))} (policy minimum ${formatPercent(round1(minimum * 100))})`,
+      });
+    }
+    if (budget.burnRate > this.policy.maxBurnRate) {
+      reasons.push({
+        kind: 'burn_rate',
+        service,
+        burnRate: budget.burnRate,
+        maximumBurnRate: this.policy.maxBurnRate,
+        message: `error budget of ${service} burning at ${round1(budget.burnRate)}x (policy maximum ${this.policy.maxBurnRate}x)`,
+      });
+    }
+    return reasons;
+  }
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** For ramps: the first paused experiment a running one requires, directly or transitively. */
+function pausedPrerequisiteFinder(byKey: ReadonlyMap<string, SchedulerExperiment>): (key: string) => string | null {
+  const memo = new Map<string, string | null>();
+  const find = (key: string, visiting: Set<string>): string | null => {
+    if (memo.has(key)) return memo.get(key)!;
+    if (visiting.has(key)) return null;
+    visiting.add(key);
+    let found: string | null = null;
+    for (const prerequisite of byKey.get(key)?.requires ?? []) {
+      if (byKey.get(prerequisite)?.state === 'paused') found = prerequisite;
+      else found = find(prerequisite, visiting);
+      if (found) break;
+    }
+    memo.set(key, found);
+    return found;
+  };
+  return (key) => find(key, new Set());
+}
