@@ -33,7 +33,12 @@ export function validateSpec(input: unknown, options: SpecValidationOptions = {}
   const parsed = experimentSpecSchema.safeParse(input);
   const issues: ErrorIssue[] = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+    : parsed.error.issues.flatMap((issue): ErrorIssue[] =>
+        // zod reports unknown fields on the enclosing object; name each field by its own path.
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }))
+          : [{ path: formatPath(issue.path), message: issue.message }],
+      );
   if (!isRecord(input)) return { ok: false, issues };
 
   issues.push(...checkStages(input.stages));

@@ -1,0 +1,45 @@
+import type { AuditRow, ChainVerdict } from './audit-chain';
+import { verifyChain } from './audit-chain';
+import type { AuditQuery, AuditStore } from './audit-store';
+
+export interface AuditEntryView {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  experimentKey: string | null;
+  fromState: string | null;
+  toState: string | null;
+  reason: string | null;
+  cause: string | null;
+  details: Record<string, unknown>;
+  hash: string;
+}
+
+export function toAuditEntryView(row: AuditRow): AuditEntryView {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    experimentKey: row.experimentKey,
+    fromState: row.fromState,
+    toState: row.toState,
+    reason: row.reason,
+    cause: row.cause,
+    details: JSON.parse(row.detailsJson) as Record<string, unknown>,
+    hash: row.hash,
+  };
+}
+
+export class AuditService {
+  constructor(private readonly store: AuditStore) {}
+
+  list(query: AuditQuery): AuditEntryView[] {
+    return this.store.list(query).map(toAuditEntryView);
+  }
+
+  verify(): ChainVerdict {
+    return verifyChain(this.store.iterateAll(), this.store.head());
+  }
+}

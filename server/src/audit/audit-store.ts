@@ -1,0 +1,127 @@
+import type { Db } from '../store/database';
+import { GENESIS_HASH, hashAuditRow, type AuditContent, type AuditRow } from './audit-chain';
+
+export interface AuditAppend {
+  at: number;
+  actor: string;
+  action: string;
+  experimentKey?: string | null;
+  fromState?: string | null;
+  toState?: string | null;
+  reason?: string | null;
+  cause?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  experimentKey?: string;
+  action?: string;
+  actor?: string;
+  afterSeq?: number;
+  limit: number;
+}
+
+interface AuditRecord {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  experiment_key: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+  cause: string | null;
+  details_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function toRow(record: AuditRecord): AuditRow {
+  return {
+    seq: record.seq,
+    at: record.at,
+    actor: record.actor,
+    action: record.action,
+    experimentKey: record.experiment_key,
+    fromState: record.from_state,
+    toState: record.to_state,
+    reason: record.reason,
+    cause: record.cause,
+    detailsJson: record.details_json,
+    prevHash: record.prev_hash,
+    hash: record.hash,
+  };
+}
+
+/** The append-only, hash-chained audit log. Appends must run inside the caller's transaction. */
+export class AuditStore {
+  private readonly headStatement;
+  private readonly insertStatement;
+  private readonly upsertHeadStatement;
+
+  constructor(private readonly db: Db) {
+    this.headStatement = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
+    this.insertStatement = db.prepare(`INSERT INTO audit_log
+      (seq, at, actor, action, experiment_key, from_state, to_state, reason, cause, details_json, prev_hash, hash)
+      VALUES (@seq, @at, @actor, @action, @experimentKey, @fromState, @toState, @reason, @cause, @detailsJson, @prevHash, @hash)`);
+    this.upsertHeadStatement = db.prepare(
+      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    );
+  }
+
+  append(entry: AuditAppend): AuditRow {
+    if (!this.db.inTransaction) throw new Error('audit appends must run inside the transaction of the change they record');
+    const head = this.head();
+    const content: AuditContent = {
+      seq: (head?.seq ?? 0) + 1,
+      at: entry.at,
+      actor: entry.actor,
+      action: entry.action,
+      experimentKey: entry.experimentKey ?? null,
+      fromState: entry.fromState ?? null,
+      toState: entry.toState ?? null,
+      reason: entry.reason ?? null,
+      cause: entry.cause ?? null,
+      detailsJson: JSON.stringify(entry.details ?? {}),
+    };
+    const prevHash = head?.hash ?? GENESIS_HASH;
+    const row: AuditRow = { ...content, prevHash, hash: hashAuditRow(prevHash, content) };
+    this.insertStatement.run(row);
+    this.upsertHeadStatement.run(row.seq, row.hash);
+    return row;
+  }
+
+  head(): { seq: number; hash: string } | null {
+    return (this.headStatement.get() as { seq: number; hash: string } | undefined) ?? null;
+  }
+
+  list(query: AuditQuery): AuditRow[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: query.limit };
+    if (query.experimentKey) {
+      where.push('experiment_key = @experimentKey');
+      params.experimentKey = query.experimentKey;
+    }
+    if (query.action) {
+      where.push('action = @action');
+      params.action = query.action;
+    }
+    if (query.actor) {
+      where.push('actor = @actor');
+      params.actor = query.actor;
+    }
+    if (query.afterSeq !== undefined) {
+      where.push('seq > @afterSeq');
+      params.afterSeq = query.afterSeq;
+    }
+    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as AuditRecord[]).map(toRow);
+  }
+
+  /** Every row in chain order, streamed so a long log is not held in memory at once. */
+  *iterateAll(): Generator<AuditRow> {
+    for (const record of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<AuditRecord>) {
+      yield toRow(record);
+    }
+  }
+}

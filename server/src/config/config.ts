@@ -1,0 +1,86 @@
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const portSchema = z.coerce.number().int().min(0).max(65_535);
+
+/** Everything Runway reads from the environment, parsed once (CONVENTIONS §7). */
+const envSchema = z.object({
+  RUNWAY_PORT: portSchema.optional(),
+  RUNWAY_HOST: z.string().min(1).optional(),
+  RUNWAY_DB: z.string().min(1).optional(),
+  RUNWAY_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:7400' }).optional(),
+  RUNWAY_TOKEN: z.string().min(1).optional(),
+  RUNWAY_TICK_MS: z.coerce.number().int().min(50).max(600_000).optional(),
+  RUNWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).optional(),
+  RUNWAY_SYNC: z.enum(['FULL', 'NORMAL']).optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_API_URL: z.url().optional(),
+});
+
+export interface RunwayConfig {
+  port: number;
+  host: string;
+  dbPath: string;
+  /** admin.token beside the database, readable by its owner only. */
+  adminTokenPath: string;
+  tickIntervalMs: number;
+  maxBodyBytes: number;
+  synchronous: 'FULL' | 'NORMAL';
+  slack: { botToken: string; signingSecret: string; apiUrl: string | null } | null;
+}
+
+export interface ClientConfig {
+  url: string;
+  token: string | null;
+  adminTokenPath: string;
+}
+
+export const DEFAULT_PORT = 7400;
+export const DEFAULT_DB_PATH = join('.runway', 'runway.db');
+
+export class ConfigError extends Error {}
+
+function parseEnv(env: NodeJS.ProcessEnv): z.infer<typeof envSchema> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function adminTokenPathFor(dbPath: string): string {
+  return join(dirname(resolve(dbPath)), 'admin.token');
+}
+
+export function loadServerConfig(
+  env: NodeJS.ProcessEnv,
+  overrides: { port?: number; dbPath?: string; host?: string } = {},
+): RunwayConfig {
+  const parsed = parseEnv(env);
+  const dbPath = resolve(overrides.dbPath ?? parsed.RUNWAY_DB ?? DEFAULT_DB_PATH);
+  const slackPair = parsed.SLACK_BOT_TOKEN && parsed.SLACK_SIGNING_SECRET;
+  return {
+    port: overrides.port ?? parsed.RUNWAY_PORT ?? DEFAULT_PORT,
+    host: overrides.host ?? parsed.RUNWAY_HOST ?? '127.0.0.1',
+    dbPath,
+    adminTokenPath: adminTokenPathFor(dbPath),
+    tickIntervalMs: parsed.RUNWAY_TICK_MS ?? 2_000,
+    maxBodyBytes: parsed.RUNWAY_MAX_BODY_BYTES ?? 1024 * 1024,
+    synchronous: parsed.RUNWAY_SYNC ?? 'FULL',
+    slack: slackPair
+      ? { botToken: parsed.SLACK_BOT_TOKEN!, signingSecret: parsed.SLACK_SIGNING_SECRET!, apiUrl: parsed.SLACK_API_URL ?? null }
+      : null,
+  };
+}
+
+export function loadClientConfig(env: NodeJS.ProcessEnv): ClientConfig {
+  const parsed = parseEnv(env);
+  const dbPath = resolve(parsed.RUNWAY_DB ?? DEFAULT_DB_PATH);
+  return {
+    url: (parsed.RUNWAY_URL ?? `http://127.0.0.1:${parsed.RUNWAY_PORT ?? DEFAULT_PORT}`).replace(/\/+$/, ''),
+    token: parsed.RUNWAY_TOKEN ?? null,
+    adminTokenPath: adminTokenPathFor(dbPath),
+  };
+}

@@ -1,0 +1,16 @@
+import { experimentsRouter } from './experiments-router';
+import { policyRouter } from './policy-router';
+import { auditRouter, authRouter, queueRouter, schedulerRouter } from './system-router';
+import { router } from './trpc';
+
+export const appRouter = router({
+  experiments: experimentsRouter,
+  scheduler: schedulerRouter,
+  policy: policyRouter,
+  audit: auditRouter,
+  auth: authRouter,
+  queue: queueRouter,
+});
+
+/** Clients import this type only (type-only import: no server code reaches them). */
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,107 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { Runway } from '../runway';
+import { appRouter } from './app-router';
+import type { RunwayMetrics } from './metrics';
+import type { Context } from './trpc';
+
+export interface HttpServerOptions {
+  runway: Runway;
+  metrics: RunwayMetrics;
+  maxBodyBytes: number;
+  /** Readiness beyond the database: e.g. the scheduler loop running. */
+  isReady?: () => boolean;
+}
+
+function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : '';
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const LANDING_PAGE = `<!doctype html><meta charset="utf-8"><title>Runway</title>
+<body style="font-family: system-ui, sans-serif; max-width: 44rem; margin: 3rem auto; line-height: 1.5">
+<h1>Runway</h1>
+<p>The Runway server is running. The API lives at <code>/trpc</code> (bearer token required);
+health at <code>/healthz</code> and <code>/readyz</code>; metrics at <code>/metrics</code>.</p>
+<p>From a terminal: <code>npx runway list</code>, <code>npx runway show KEY</code>, <code>npx runway plan</code>.</p>
+</body>`;
+
+/** One port for everything (DESIGN §6): the tRPC API, health, metrics, and the console. */
+export function createRunwayHttpServer(options: HttpServerOptions): Server {
+  const { runway, metrics } = options;
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: options.maxBodyBytes,
+    createContext: ({ req, info }): Context => {
+      const token = bearerToken(req) ?? (typeof info.connectionParams?.token === 'string' ? info.connectionParams.token : null);
+      if (token === null) return { actor: null, runway, authProblem: null };
+      if (token === '') return { actor: null, runway, authProblem: 'malformed Authorization header: expected "Bearer <token>"' };
+      const actor = runway.auth.authenticate(token);
+      return { actor, runway, authProblem: actor ? null : 'unknown or revoked token' };
+    },
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`runway: ${path ?? '?'} failed`, error.cause ?? error);
+    },
+  });
+
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://runway.local');
+    const path = url.pathname;
+    if (path.startsWith('/trpc/')) {
+      const enqueue = path === '/trpc/experiments.enqueue';
+      const started = enqueue ? performance.now() : 0;
+      if (enqueue) res.once('finish', () => metrics.enqueueSeconds.observe((performance.now() - started) / 1_000));
+      trpcHandler(req, res);
+      return;
+    }
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      let databaseOk = false;
+      try {
+        databaseOk = runway.db.prepare('SELECT 1').pluck().get() === 1;
+      } catch {
+        databaseOk = false;
+      }
+      const ready = databaseOk && (options.isReady?.() ?? true);
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', database: databaseOk });
+    }
+    if (path === '/metrics') {
+      const token = bearerToken(req);
+      const actor = token ? runway.auth.authenticate(token) : null;
+      if (!actor) return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'metrics need a bearer token (any role)' } }, { 'www-authenticate': 'Bearer' });
+      metrics.registry
+        .metrics()
+        .then((text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        })
+        .catch((error: unknown) => sendJson(res, 500, { error: { code: 'INTERNAL', message: String(error) } }));
+      return;
+    }
+    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(LANDING_PAGE);
+      return;
+    }
+    sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method ?? 'GET'} ${path}` } });
+  });
+}
+
+export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}

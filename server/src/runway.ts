@@ -1,0 +1,81 @@
+import { AuditService } from './audit/audit-service';
+import { AuditStore } from './audit/audit-store';
+import { AuthService } from './auth/auth-service';
+import { AuthStore } from './auth/auth-store';
+import { systemClock, type Clock } from './clock';
+import { ChangeFeed } from './events/change-feed';
+import { DefinitionCache } from './experiments/definition-cache';
+import { ExperimentService } from './experiments/experiment-service';
+import { ExperimentStore } from './experiments/experiment-store';
+import { IdempotencyStore } from './experiments/idempotency-store';
+import { OutboxStore } from './outbox/outbox-store';
+import { PolicyService } from './policy/policy-service';
+import { PolicyStore } from './policy/policy-store';
+import { GateEvaluator } from './scheduler/gate-evaluator';
+import { SchedulerService } from './scheduler/scheduler-service';
+import { SchedulerStore } from './scheduler/scheduler-store';
+import { openDatabase, type Db } from './store/database';
+
+/** The wired-up core: one database, its stores, and the services every client goes through. */
+export interface Runway {
+  db: Db;
+  clock: Clock;
+  feed: ChangeFeed;
+  experiments: ExperimentService;
+  experimentStore: ExperimentStore;
+  scheduler: SchedulerService;
+  gates: GateEvaluator;
+  policy: PolicyService;
+  audit: AuditService;
+  auth: AuthService;
+  outbox: OutboxStore;
+  close(): void;
+}
+
+export interface CreateRunwayOptions {
+  dbPath: string;
+  clock?: Clock;
+  synchronous?: 'FULL' | 'NORMAL';
+  onTick?: (durationMs: number) => void;
+}
+
+export function createRunway(options: CreateRunwayOptions): Runway {
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase(options.dbPath, { synchronous: options.synchronous ?? 'FULL' });
+  const feed = new ChangeFeed();
+  const definitions = new DefinitionCache();
+  const auditStore = new AuditStore(db);
+  const experimentStore = new ExperimentStore(db);
+  const policyStore = new PolicyStore(db);
+  const outbox = new OutboxStore(db);
+  const schedulerStore = new SchedulerStore(db, definitions);
+  const gates = new GateEvaluator(schedulerStore, clock);
+  feed.subscribe(() => gates.invalidate());
+  const experiments = new ExperimentService({
+    db,
+    store: experimentStore,
+    idempotency: new IdempotencyStore(db),
+    policy: policyStore,
+    audit: auditStore,
+    outbox,
+    definitions,
+    feed,
+    gates,
+    clock,
+  });
+  const scheduler = new SchedulerService(schedulerStore, experiments, gates, clock, options.onTick);
+  return {
+    db,
+    clock,
+    feed,
+    experiments,
+    experimentStore,
+    scheduler,
+    gates,
+    policy: new PolicyService(db, policyStore, auditStore, feed, clock),
+    audit: new AuditService(auditStore),
+    auth: new AuthService(db, new AuthStore(db), auditStore, clock),
+    outbox,
+    close: () => db.close(),
+  };
+}

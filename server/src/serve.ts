@@ -1,0 +1,87 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Clock } from './clock';
+import type { RunwayConfig } from './config/config';
+import { createRunwayHttpServer, listen } from './http/http-server';
+import { RunwayMetrics } from './http/metrics';
+import { createRunway, type Runway } from './runway';
+import { SchedulerLoop } from './scheduler/scheduler-loop';
+
+export interface RunningServer {
+  runway: Runway;
+  server: Server;
+  url: string;
+  port: number;
+  adminToken: string;
+  loop: SchedulerLoop;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  clock?: Clock;
+  /** Start the scheduler loop (default true). Tests that drive ticks by hand turn it off. */
+  schedulerLoop?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * The admin token of a local server lives beside its database (DESIGN §7), readable by its owner
+ * only. It is reused across restarts while it is still valid.
+ */
+export function ensureAdminToken(runway: Runway, path: string): string {
+  if (existsSync(path)) {
+    const existing = readFileSync(path, 'utf8').trim();
+    if (existing && runway.auth.authenticate(existing)?.role === 'admin') return existing;
+  }
+  const token = runway.auth.issueAdminToken('admin');
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return token;
+}
+
+export async function startServer(config: RunwayConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const metrics = new RunwayMetrics();
+  const runway = createRunway({
+    dbPath: config.dbPath,
+    synchronous: config.synchronous,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onTick: (durationMs) => metrics.observeTick(durationMs),
+  });
+  metrics.attach(runway.feed, () => runway.experimentStore.countByState());
+  const adminToken = ensureAdminToken(runway, config.adminTokenPath);
+  const loop = new SchedulerLoop(runway.scheduler, config.tickIntervalMs);
+  let loopRunning = false;
+  const unsubscribe = runway.feed.subscribe((rows) => {
+    // The scheduler's own changes do not need another tick; everyone else's might.
+    if (rows.some((row) => row.actor !== 'runway:scheduler')) loop.nudge();
+  });
+  const server = createRunwayHttpServer({ runway, metrics, maxBodyBytes: config.maxBodyBytes, isReady: () => loopRunning || options.schedulerLoop === false });
+  const address = await listen(server, config.port, config.host);
+  if (options.schedulerLoop !== false) {
+    loop.start();
+    loopRunning = true;
+  }
+  if (!config.slack) log('Slack bot: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on)');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  let closed = false;
+  return {
+    runway,
+    server,
+    url,
+    port: address.port,
+    adminToken,
+    loop,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      loop.stop();
+      loopRunning = false;
+      unsubscribe();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      runway.close();
+    },
+  };
+}

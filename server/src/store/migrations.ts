@@ -1,0 +1,195 @@
+// Versioned schema migrations, applied in order at start-up inside one transaction each.
+// Never edit a migration that has shipped: add a new one.
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'experiment queue, policy, auth, idempotency, outbox, audit',
+    sql: `
+CREATE TABLE experiments (
+  key TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  spec_json TEXT NOT NULL,
+  title TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  team TEXT NOT NULL,
+  service TEXT NOT NULL,
+  layer TEXT NOT NULL,
+  priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 100),
+  risk TEXT NOT NULL CHECK (risk IN ('low', 'medium', 'high')),
+  state TEXT NOT NULL CHECK (state IN ('draft', 'pending_approval', 'queued', 'running', 'paused', 'completed', 'rolled_back', 'aborted')),
+  stage_index INTEGER NOT NULL DEFAULT -1,
+  exposure_percent REAL NOT NULL DEFAULT 0,
+  stage_started_at INTEGER,
+  not_before INTEGER,
+  not_after INTEGER,
+  author_user_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  state_changed_at INTEGER NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX experiments_state ON experiments(state);
+
+CREATE TABLE experiment_edges (
+  from_key TEXT NOT NULL REFERENCES experiments(key),
+  kind TEXT NOT NULL CHECK (kind IN ('requires', 'excludes', 'after')),
+  to_key TEXT NOT NULL REFERENCES experiments(key),
+  PRIMARY KEY (from_key, kind, to_key)
+) WITHOUT ROWID;
+CREATE INDEX experiment_edges_to ON experiment_edges(to_key, kind);
+
+CREATE TABLE stage_history (
+  id INTEGER PRIMARY KEY,
+  experiment_key TEXT NOT NULL REFERENCES experiments(key),
+  event TEXT NOT NULL,
+  from_state TEXT,
+  to_state TEXT NOT NULL,
+  stage_index INTEGER NOT NULL,
+  exposure_percent REAL NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT
+);
+CREATE INDEX stage_history_experiment ON stage_history(experiment_key, id);
+
+CREATE TABLE approvals (
+  id INTEGER PRIMARY KEY,
+  experiment_key TEXT NOT NULL REFERENCES experiments(key),
+  -- -1 approves the experiment itself (risk high); n >= 0 approves the ramp into stage n
+  stage_index INTEGER NOT NULL,
+  approver_user_id INTEGER NOT NULL REFERENCES users(id),
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  UNIQUE (experiment_key, stage_index, approver_user_id)
+);
+
+CREATE TABLE guardrail_status (
+  experiment_key TEXT NOT NULL REFERENCES experiments(key),
+  sli TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'inconclusive', 'no_data')),
+  stage_index INTEGER NOT NULL,
+  evaluated_at INTEGER NOT NULL,
+  details_json TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (experiment_key, sli)
+) WITHOUT ROWID;
+
+CREATE TABLE concurrency_caps (
+  scope TEXT NOT NULL CHECK (scope IN ('global', 'service', 'team')),
+  name TEXT NOT NULL,
+  max_active INTEGER NOT NULL CHECK (max_active >= 0),
+  PRIMARY KEY (scope, name)
+) WITHOUT ROWID;
+
+CREATE TABLE freeze_windows (
+  id INTEGER PRIMARY KEY,
+  service TEXT,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  lifted_at INTEGER,
+  lifted_by TEXT,
+  CHECK (ends_at > starts_at)
+);
+
+CREATE TABLE budget_policy (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  min_remaining_fraction REAL NOT NULL,
+  max_burn_rate REAL NOT NULL
+);
+INSERT INTO budget_policy (id, min_remaining_fraction, max_burn_rate) VALUES (1, 0.1, 2);
+
+CREATE TABLE service_slos (
+  service TEXT PRIMARY KEY,
+  objective REAL NOT NULL CHECK (objective > 0 AND objective < 1),
+  window_ms INTEGER NOT NULL CHECK (window_ms > 0),
+  remaining_fraction REAL,
+  burn_rate REAL,
+  budget_updated_at INTEGER,
+  budget_source TEXT
+);
+
+CREATE TABLE slis (
+  service TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  PRIMARY KEY (service, name)
+) WITHOUT ROWID;
+INSERT INTO slis (service, name, description, unit) VALUES
+  ('*', 'error_rate', 'failed requests / all requests', 'ratio'),
+  ('*', 'latency_p95_ms', '95th percentile request latency', 'ms'),
+  ('*', 'latency_p99_ms', '99th percentile request latency', 'ms'),
+  ('*', 'conversion', 'converted sessions / all sessions', 'ratio');
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  email TEXT,
+  slack_user_id TEXT UNIQUE,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'release-manager', 'admin')),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+
+CREATE TABLE idempotency_keys (
+  key TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  request_hash TEXT NOT NULL,
+  response_json TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  topic TEXT NOT NULL,
+  dedupe_key TEXT UNIQUE,
+  payload_json TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  last_error TEXT
+);
+CREATE INDEX outbox_pending ON outbox(delivered_at, next_attempt_at);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  experiment_key TEXT,
+  from_state TEXT,
+  to_state TEXT,
+  reason TEXT,
+  cause TEXT,
+  details_json TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_experiment ON audit_log(experiment_key, seq);
+
+-- The chain head is kept separately so that deleting the newest rows is detected too.
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+`,
+  },
+];

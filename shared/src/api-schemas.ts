@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { EXPERIMENT_STATES } from './lifecycle';
+import { ROLES } from './roles';
+
+// Inputs of the typed API, shared by the server (validation) and every client.
+// No .default() here: defaults are applied by the services (CONVENTIONS §3).
+
+export const experimentKeyInput = z.string().trim().min(1, { message: 'key must not be empty' }).max(100);
+
+const reasonText = z.string().trim().min(1, { message: 'a reason is required' }).max(2_000);
+
+export const keyInput = z.strictObject({ key: experimentKeyInput });
+
+export const listExperimentsInput = z
+  .strictObject({
+    states: z.array(z.enum(EXPERIMENT_STATES)).max(EXPERIMENT_STATES.length).optional(),
+    service: z.string().max(100).optional(),
+    team: z.string().max(100).optional(),
+    layer: z.string().max(100).optional(),
+  })
+  .optional();
+
+export const enqueueInput = z.strictObject({
+  specs: z.array(z.unknown()).min(1, { message: 'needs at least one spec' }).max(500, { message: 'at most 500 specs per request' }),
+  idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  draft: z.boolean().optional(),
+});
+
+export const validateInput = z.strictObject({
+  specs: z.array(z.unknown()).min(1).max(500),
+});
+
+/** Pause, rollback, abort and approve need a reason (DESIGN §3). */
+export const reasonedTransitionInput = z.strictObject({
+  key: experimentKeyInput,
+  expectedVersion: z.number().int().positive(),
+  reason: reasonText,
+});
+
+export const transitionInput = z.strictObject({
+  key: experimentKeyInput,
+  expectedVersion: z.number().int().positive(),
+  reason: reasonText.optional(),
+});
+
+export const auditListInput = z
+  .strictObject({
+    experimentKey: z.string().max(100).optional(),
+    action: z.string().max(100).optional(),
+    actor: z.string().max(100).optional(),
+    afterSeq: z.number().int().nonnegative().optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .optional();
+
+export const freezeInput = z.strictObject({
+  service: z.string().trim().min(1).max(100).nullable().optional(),
+  startsAtMs: z.number().int().positive().optional(),
+  untilMs: z.number().int().positive(),
+  reason: reasonText,
+});
+
+export const unfreezeInput = z.strictObject({
+  service: z.string().trim().min(1).max(100).nullable().optional(),
+  reason: z.string().max(2_000).optional(),
+});
+
+export const capInput = z.strictObject({
+  scope: z.enum(['global', 'service', 'team']),
+  name: z.string().trim().min(1).max(100).nullable().optional(),
+  maxActive: z.number().int().nonnegative().nullable(),
+});
+
+export const budgetPolicyInput = z.strictObject({
+  minRemainingFraction: z.number().min(0).max(1),
+  maxBurnRate: z.number().positive(),
+});
+
+export const sloInput = z.strictObject({
+  service: z.string().trim().min(1).max(100),
+  objective: z.number().gt(0).lt(1, { message: 'objective is a fraction such as 0.999' }),
+  windowMs: z.number().int().positive(),
+});
+
+export const budgetInput = z.strictObject({
+  service: z.string().trim().min(1).max(100),
+  remainingFraction: z.number().min(-10).max(1),
+  burnRate: z.number().min(0),
+  source: z.string().max(200).optional(),
+});
+
+export const sliInput = z.strictObject({
+  service: z.string().trim().min(1).max(100),
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
+  description: z.string().max(500),
+  unit: z.string().max(20),
+});
+
+export const createTokenInput = z.strictObject({
+  name: z.string().trim().regex(/^[A-Za-z0-9._@-]{1,100}$/, { message: 'name may use letters, digits, . _ @ -' }),
+  role: z.enum(ROLES),
+  email: z.string().email().nullable().optional(),
+});
+
+export const linkUserInput = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user ID looks like U012ABCDEF' }),
+  email: z.string().email().nullable().optional(),
+});
+
+export const changesInput = z
+  .strictObject({
+    lastEventId: z.string().nullish(),
+  })
+  .optional();

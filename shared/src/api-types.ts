@@ -1,0 +1,72 @@
+import type { BlockedReason, GuardrailVerdict } from './blocked-reasons';
+import type { ExperimentState } from './lifecycle';
+import type { ExperimentSpec, Guardrail, Risk, Stage } from './spec/spec-schema';
+
+/** One experiment as every client sees it. */
+export interface ExperimentView {
+  key: string;
+  title: string;
+  owner: string;
+  team: string;
+  channel: string | null;
+  hypothesis: string | null;
+  service: string;
+  layer: string;
+  priority: number;
+  risk: Risk;
+  state: ExperimentState;
+  /** -1 until started. */
+  stageIndex: number;
+  stageCount: number;
+  exposurePercent: number;
+  version: number;
+  author: string;
+  seq: number;
+  createdAtMs: number;
+  stateChangedAtMs: number;
+  stageStartedAtMs: number | null;
+  requires: string[];
+  excludes: string[];
+  after: string[];
+  stages: Stage[];
+  guardrails: Guardrail[];
+  notBeforeMs: number | null;
+  notAfterMs: number | null;
+  blockedReasons: BlockedReason[];
+}
+
+export interface ExperimentDetail extends ExperimentView {
+  spec: ExperimentSpec;
+  history: Array<{
+    event: string;
+    fromState: string | null;
+    toState: string;
+    stageIndex: number;
+    exposurePercent: number;
+    atMs: number;
+    actor: string;
+    reason: string | null;
+  }>;
+  approvals: Array<{ stageIndex: number; approver: string; reason: string; atMs: number }>;
+  guardrailStatus: Array<{ sli: string; verdict: GuardrailVerdict; stageIndex: number; evaluatedAtMs: number; details: Record<string, unknown> }>;
+  /** Experiments that list this one in requires, directly. */
+  dependents: string[];
+}
+
+export interface EnqueueResult {
+  experiments: Array<{ key: string; state: ExperimentState; version: number }>;
+  /** True when this answer is the stored result of an earlier request with the same idempotency key. */
+  replayed: boolean;
+}
+
+export interface BlastRadiusEntry {
+  key: string;
+  state: ExperimentState;
+  /** The prerequisite through which the rollback reaches this one (null for the target itself). */
+  via: string | null;
+}
+
+export interface TransitionResult {
+  /** Every experiment changed, in the order changed (a cascade lists dependents first). */
+  changed: Array<{ key: string; fromState: ExperimentState; toState: ExperimentState; version: number }>;
+}
