@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { describeSlackSetup } from '../../bot/src/slack-setup';
 import type { Clock } from './clock';
 import type { RunwayConfig } from './config/config';
 import { createRunwayHttpServer, listen } from './http/http-server';
@@ -62,7 +63,8 @@ export async function startServer(config: RunwayConfig, options: StartServerOpti
     loop.start();
     loopRunning = true;
   }
-  if (!config.slack) log('Slack bot: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on)');
+  // The bot itself is not mounted yet: only the "off" line is true today.
+  log(config.slack ? 'Slack bot: credentials are set, but this server does not include the Slack bot yet' : describeSlackSetup(null));
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   let closed = false;

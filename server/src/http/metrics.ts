@@ -30,14 +30,14 @@ export class RunwayMetrics {
       labelNames: ['action'],
       registers: [this.registry],
     });
-    const metrics = this;
+    const readCounts = (): Record<string, number> => this.countByState();
     new Gauge({
       name: 'runway_queue_depth',
       help: 'Experiments by lifecycle state',
       labelNames: ['state'],
       registers: [this.registry],
       collect() {
-        const counts = metrics.countByState();
+        const counts = readCounts();
         for (const state of EXPERIMENT_STATES) this.set({ state }, counts[state] ?? 0);
       },
     });
