@@ -25,12 +25,26 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(expectedMs);
   });
 
-  it.each(['', '   ', '30', 'm', '2 h', '1h 30m', '-5m', '5M', '1y', '2hours', 'h2', '1e3s', '1.h', '.5h', 'abc', '30m!'])(
-    'refuses %j',
-    (text) => {
-      expect(parseDuration(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    '   ',
+    '30',
+    'm',
+    '2 h',
+    '1h 30m',
+    '-5m',
+    '5M',
+    '1y',
+    '2hours',
+    'h2',
+    '1e3s',
+    '1.h',
+    '.5h',
+    'abc',
+    '30m!',
+  ])('refuses %j', (text) => {
+    expect(parseDuration(text)).toBeNull();
+  });
 });
 
 describe('formatDuration', () => {
@@ -49,9 +63,15 @@ describe('formatDuration', () => {
 
   it('round-trips whole seconds and sub-second values through parseDuration', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 1, max: 10_000_000 }).map((s) => s * SECOND)), (ms) => {
-        expect(parseDuration(formatDuration(ms))).toBe(ms);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: 1, max: 999 }),
+          fc.integer({ min: 1, max: 10_000_000 }).map((s) => s * SECOND),
+        ),
+        (ms) => {
+          expect(parseDuration(formatDuration(ms))).toBe(ms);
+        },
+      ),
       { seed: 20261201, numRuns: 300 },
     );
   });

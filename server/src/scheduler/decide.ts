@@ -68,11 +68,12 @@ interface Reservation {
 export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDecision {
   const { policy } = snapshot;
   const byKey = new Map<string, SchedulerExperiment>();
-  const partners = new Map<string, string[]>();
+  // A set per experiment: exclusion is symmetric, so a pair listed on both sides counts once.
+  const partners = new Map<string, Set<string>>();
   const addPartner = (from: string, to: string): void => {
-    const list = partners.get(from);
-    if (list) list.push(to);
-    else partners.set(from, [to]);
+    const set = partners.get(from);
+    if (set) set.add(to);
+    else partners.set(from, new Set([to]));
   };
   const layerUsed = new Map<string, number>();
   const activeByService = new Map<string, number>();
@@ -81,7 +82,10 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
   let activeGlobal = 0;
   const ordered: SchedulerExperiment[] = [];
 
-  for (const experiment of snapshot.experiments) {
+  // Visit in key order, not snapshot order: layer exposure sums are floating point, and adding
+  // the same percents in another order can give another total.
+  const byKeyOrder = [...snapshot.experiments].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const experiment of byKeyOrder) {
     byKey.set(experiment.key, experiment);
     for (const excluded of experiment.excludes) {
       addPartner(experiment.key, excluded);
@@ -190,9 +194,12 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
         reasons.push({ kind: 'after', key, state, message: `after ${key} (${state})` });
       }
     }
-    for (const key of partners.get(experiment.key) ?? []) {
+    // Sorted so the reasons do not depend on the order the snapshot lists experiments in.
+    for (const key of [...(partners.get(experiment.key) ?? [])].sort()) {
       if (!activeKeys.has(key)) continue;
-      const state = byKey.get(key)?.state ?? 'running';
+      // A partner started earlier in this tick is still `queued` in the snapshot.
+      const partnerState = byKey.get(key)?.state;
+      const state = partnerState !== undefined && isActive(partnerState) ? partnerState : 'running';
       reasons.push({ kind: 'excludes', key, state, message: `excludes ${key} (${state})` });
     }
     reasons.push(...gates.freezeAndBudget(experiment.service));

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { checkGraph, findOrderingCycle, type GraphCandidate, type GraphLookup, type GraphNode } from './spec-graph';
+import {
+  checkGraph,
+  findOrderingCycle,
+  type GraphCandidate,
+  type GraphLookup,
+  type GraphNode,
+} from './spec-graph';
 
 function node(key: string, edges: Partial<Omit<GraphNode, 'key'>> = {}): GraphNode {
-  return { key, requires: edges.requires ?? [], excludes: edges.excludes ?? [], after: edges.after ?? [] };
+  return {
+    key,
+    requires: edges.requires ?? [],
+    excludes: edges.excludes ?? [],
+    after: edges.after ?? [],
+  };
 }
 
 function lookupOf(...nodes: GraphNode[]): GraphLookup {
@@ -21,7 +32,11 @@ const designGraph = lookupOf(node('payments-api-v3'), node('checkout-copy'), nod
 
 describe('checkGraph: references', () => {
   it('accepts the DESIGN §2 example against a graph that knows its neighbours', () => {
-    const example = node('checkout-v2', { requires: ['payments-api-v3'], excludes: ['checkout-copy'], after: ['cart-redesign'] });
+    const example = node('checkout-v2', {
+      requires: ['payments-api-v3'],
+      excludes: ['checkout-copy'],
+      after: ['cart-redesign'],
+    });
     expect(checkGraph(single(example), designGraph)).toEqual([]);
   });
 
@@ -40,7 +55,11 @@ describe('checkGraph: references', () => {
 
   it('offline (empty graph) every reference is unknown', () => {
     const candidate = node('checkout-v2', { requires: ['aa'], excludes: ['bb'], after: ['cc'] });
-    expect(checkGraph(single(candidate), noExisting).map((issue) => issue.path)).toEqual(['requires[0]', 'excludes[0]', 'after[0]']);
+    expect(checkGraph(single(candidate), noExisting).map((issue) => issue.path)).toEqual([
+      'requires[0]',
+      'excludes[0]',
+      'after[0]',
+    ]);
   });
 
   it('resolves references to other specs in the same batch, and prefixes paths per spec', () => {
@@ -48,7 +67,9 @@ describe('checkGraph: references', () => {
       { node: node('search-v2', { requires: ['search-index'] }), pathPrefix: '[0].' },
       { node: node('search-index', { after: ['ghost'] }), pathPrefix: '[1].' },
     ];
-    expect(checkGraph(candidates, noExisting)).toEqual([{ path: '[1].after[0]', message: 'unknown experiment "ghost"' }]);
+    expect(checkGraph(candidates, noExisting)).toEqual([
+      { path: '[1].after[0]', message: 'unknown experiment "ghost"' },
+    ]);
   });
 
   it('leaves self references to validateSpec instead of calling them unknown', () => {
@@ -88,8 +109,14 @@ describe('checkGraph: cycles through requires and after', () => {
   });
 
   it('accepts a diamond (shared prerequisites are not cycles)', () => {
-    const existing = lookupOf(node('base'), node('left', { requires: ['base'] }), node('right', { after: ['base'] }));
-    expect(checkGraph(single(node('top', { requires: ['left', 'right'], after: ['base'] })), existing)).toEqual([]);
+    const existing = lookupOf(
+      node('base'),
+      node('left', { requires: ['base'] }),
+      node('right', { after: ['base'] }),
+    );
+    expect(
+      checkGraph(single(node('top', { requires: ['left', 'right'], after: ['base'] })), existing),
+    ).toEqual([]);
   });
 
   it('reports a cycle formed inside one batch once, not once per member', () => {
@@ -120,7 +147,11 @@ describe('checkGraph: cycles through requires and after', () => {
 
 describe('findOrderingCycle', () => {
   it('returns null when no cycle passes through the start', () => {
-    const lookup = lookupOf(node('aa', { requires: ['bb'] }), node('bb', { requires: ['cc'] }), node('cc', { requires: ['bb'] }));
+    const lookup = lookupOf(
+      node('aa', { requires: ['bb'] }),
+      node('bb', { requires: ['cc'] }),
+      node('cc', { requires: ['bb'] }),
+    );
     // bb <-> cc is a cycle, but not one through aa.
     expect(findOrderingCycle('aa', lookup)).toBeNull();
     expect(findOrderingCycle('bb', lookup)).toEqual(['bb', 'cc', 'bb']);
@@ -138,13 +169,18 @@ describe('findOrderingCycle', () => {
   });
 
   it('ignores unknown keys and excludes edges', () => {
-    const lookup = lookupOf(node('aa', { requires: ['missing'], excludes: ['bb'] }), node('bb', { excludes: ['aa'] }));
+    const lookup = lookupOf(
+      node('aa', { requires: ['missing'], excludes: ['bb'] }),
+      node('bb', { excludes: ['aa'] }),
+    );
     expect(findOrderingCycle('aa', lookup)).toBeNull();
   });
 
   it('handles a very deep chain without overflowing the stack', () => {
     const depth = 50_000;
-    const nodes = Array.from({ length: depth }, (_, index) => node(`n${index}`, { requires: [`n${(index + 1) % depth}`] }));
+    const nodes = Array.from({ length: depth }, (_, index) =>
+      node(`n${index}`, { requires: [`n${(index + 1) % depth}`] }),
+    );
     const cycle = findOrderingCycle('n0', lookupOf(...nodes));
     expect(cycle).toHaveLength(depth + 1);
     expect(cycle?.[0]).toBe('n0');

@@ -27,7 +27,15 @@ guardrails:
   - { sli: latency_p95_ms, maxRelative: 0.10,    window: 10m, action: pause }
 `;
 
-const MINIMAL = { key: 'ab', title: 'T', owner: 'o', team: 't', service: 's', layer: 'l', stages: [{ percent: 100, hold: '1h' }] };
+const MINIMAL = {
+  key: 'ab',
+  title: 'T',
+  owner: 'o',
+  team: 't',
+  service: 's',
+  layer: 'l',
+  stages: [{ percent: 100, hold: '1h' }],
+};
 
 function documentsOf(text: string, format?: 'json' | 'yaml' | 'auto'): unknown[] {
   const result = parseSpecText(text, format);
@@ -45,10 +53,15 @@ describe('parseSpecText: YAML', () => {
   it('reads the DESIGN §2 example, which then validates; times stay strings', () => {
     const [document, ...rest] = documentsOf(DESIGN_EXAMPLE_YAML);
     expect(rest).toEqual([]);
-    expect(document).toMatchObject({ key: 'checkout-v2', channel: '#payments-releases', notBefore: '2026-12-01T09:00:00Z' });
+    expect(document).toMatchObject({
+      key: 'checkout-v2',
+      channel: '#payments-releases',
+      notBefore: '2026-12-01T09:00:00Z',
+    });
     const validation = validateSpec(document);
     expect(validation.ok).toBe(true);
-    if (validation.ok) expect(validation.spec.stages[1]).toEqual({ percent: 25, hold: '2h', approve: true });
+    if (validation.ok)
+      expect(validation.spec.stages[1]).toEqual({ percent: 25, hold: '2h', approve: true });
   });
 
   it('reads several documents separated by ---, in order, skipping empty ones', () => {
@@ -68,7 +81,10 @@ describe('parseSpecText: YAML', () => {
       expect(issue.message).toMatch(/^invalid YAML at line 4: /);
     }
     expect(issuesOf('key: ab\ntitle: x\nteam: @bad\n')).toEqual([
-      { path: '', message: expect.stringMatching(/^invalid YAML at line 3: .*reserved character @/) },
+      {
+        path: '',
+        message: expect.stringMatching(/^invalid YAML at line 3: .*reserved character @/),
+      },
     ]);
   });
 
@@ -79,7 +95,9 @@ describe('parseSpecText: YAML', () => {
   });
 
   it('names the document that holds each error when there are several', () => {
-    const issues = issuesOf('key: good-one\n---\nkey: [broken\n---\nkey: also-good\n---\na: b: c\n');
+    const issues = issuesOf(
+      'key: good-one\n---\nkey: [broken\n---\nkey: also-good\n---\na: b: c\n',
+    );
     expect(issues.map((issue) => issue.path)).toEqual(['document 2', 'document 4']);
     for (const issue of issues) expect(issue.message).toMatch(/^invalid YAML at line \d+: /);
   });
@@ -87,7 +105,9 @@ describe('parseSpecText: YAML', () => {
   it('refuses an empty file and a file with only comments or separators', () => {
     expect(issuesOf('')).toEqual([{ path: '', message: 'the file is empty' }]);
     expect(issuesOf('  \n\t\n')).toEqual([{ path: '', message: 'the file is empty' }]);
-    expect(issuesOf('# just a comment\n---\n---\n')).toEqual([{ path: '', message: 'the file holds no spec' }]);
+    expect(issuesOf('# just a comment\n---\n---\n')).toEqual([
+      { path: '', message: 'the file holds no spec' },
+    ]);
   });
 });
 
@@ -116,18 +136,30 @@ describe('parseSpecText: JSON', () => {
   it('refuses JSON-looking text that is neither JSON nor YAML in auto mode', () => {
     // Auto mode falls back to YAML for text starting with { or [ (YAML flow style is legal there),
     // so only text that fails both is refused here; validateSpec catches the rest.
-    expect(documentsOf('{ key: ab, title: flow-style }')).toEqual([{ key: 'ab', title: 'flow-style' }]);
+    expect(documentsOf('{ key: ab, title: flow-style }')).toEqual([
+      { key: 'ab', title: 'flow-style' },
+    ]);
     const issues = issuesOf('{"key": "ab", "title": "x"');
     expect(issues.length).toBeGreaterThan(0);
     for (const issue of issues) expect(issue.message).not.toBe('');
   });
 
   it('parses what validateSpec then judges: a JSON spec with problems is read, then refused', () => {
-    const [document] = documentsOf(JSON.stringify({ ...MINIMAL, stages: [{ percent: 50, hold: '1h' }, { percent: 10, hold: '1h' }] }));
+    const [document] = documentsOf(
+      JSON.stringify({
+        ...MINIMAL,
+        stages: [
+          { percent: 50, hold: '1h' },
+          { percent: 10, hold: '1h' },
+        ],
+      }),
+    );
     const validation = validateSpec(document);
     expect(validation).toEqual({
       ok: false,
-      issues: [{ path: 'stages[1].percent', message: 'must be greater than stages[0].percent (50)' }],
+      issues: [
+        { path: 'stages[1].percent', message: 'must be greater than stages[0].percent (50)' },
+      ],
     });
   });
 });

@@ -40,7 +40,8 @@ function issuesOf(result: SpecValidation): ErrorIssue[] {
   return result.issues;
 }
 
-const KEY_MESSAGE = 'must be 2-63 characters of lowercase letters, digits and dashes, starting with a letter or digit';
+const KEY_MESSAGE =
+  'must be 2-63 characters of lowercase letters, digits and dashes, starting with a letter or digit';
 
 describe('validateSpec: the DESIGN §2 example', () => {
   it('accepts the full example and returns it unchanged', () => {
@@ -70,11 +71,22 @@ describe('validateSpec: the DESIGN §2 example', () => {
       { percent: 25, holdMs: 2 * 3_600_000, approve: true },
       { percent: 100, holdMs: 3_600_000, approve: false },
     ]);
-    expect(definition.guardrails[1]).toEqual({ sli: 'latency_p95_ms', maxRelative: 0.1, windowMs: 600_000, action: 'pause' });
+    expect(definition.guardrails[1]).toEqual({
+      sli: 'latency_p95_ms',
+      maxRelative: 0.1,
+      windowMs: 600_000,
+      action: 'pause',
+    });
     expect(definition.notBeforeMs).toBe(Date.UTC(2026, 11, 1, 9));
     expect(definition.notAfterMs).toBe(Date.UTC(2026, 11, 20, 18));
 
-    const defaults = toDefinition({ ...result.spec, priority: undefined, risk: undefined, requires: undefined, channel: undefined });
+    const defaults = toDefinition({
+      ...result.spec,
+      priority: undefined,
+      risk: undefined,
+      requires: undefined,
+      channel: undefined,
+    });
     expect(defaults).toMatchObject({ priority: 50, risk: 'medium', requires: [], channel: null });
   });
 });
@@ -84,12 +96,19 @@ describe('validateSpec: keys', () => {
     expect(validateSpec(spec({ key })).ok).toBe(true);
   });
 
-  it.each(['a', 'A-b', 'Checkout', '-ab', 'a_b', 'a.b', 'ab cd', 'a'.repeat(64), '', 'ü-key'])('refuses key %j', (key) => {
-    expect(issuesOf(validateSpec(spec({ key })))).toEqual([{ path: 'key', message: KEY_MESSAGE }]);
-  });
+  it.each(['a', 'A-b', 'Checkout', '-ab', 'a_b', 'a.b', 'ab cd', 'a'.repeat(64), '', 'ü-key'])(
+    'refuses key %j',
+    (key) => {
+      expect(issuesOf(validateSpec(spec({ key })))).toEqual([
+        { path: 'key', message: KEY_MESSAGE },
+      ]);
+    },
+  );
 
   it('refuses a badly formed key inside requires, excludes and after, by index', () => {
-    const issues = issuesOf(validateSpec(spec({ requires: ['ok-key', 'Bad'], excludes: ['_x'], after: ['x'] })));
+    const issues = issuesOf(
+      validateSpec(spec({ requires: ['ok-key', 'Bad'], excludes: ['_x'], after: ['x'] })),
+    );
     expect(issues).toEqual([
       { path: 'requires[1]', message: KEY_MESSAGE },
       { path: 'excludes[0]', message: KEY_MESSAGE },
@@ -131,15 +150,25 @@ describe('validateSpec: stages', () => {
     expect(issuesOf(validateSpec(spec({ stages: stages(0, 10) })))).toEqual([
       { path: 'stages[0].percent', message: 'must be greater than 0' },
     ]);
-    expect(issuesOf(validateSpec(spec({ stages: [{ hold: '1h' }] })))[0]?.path).toBe('stages[0].percent');
-    expect(issuesOf(validateSpec(spec({ stages: [] })))).toEqual([{ path: 'stages', message: 'needs at least one stage' }]);
+    expect(issuesOf(validateSpec(spec({ stages: [{ hold: '1h' }] })))[0]?.path).toBe(
+      'stages[0].percent',
+    );
+    expect(issuesOf(validateSpec(spec({ stages: [] })))).toEqual([
+      { path: 'stages', message: 'needs at least one stage' },
+    ]);
   });
 });
 
 describe('validateSpec: references', () => {
   it('refuses an experiment that requires, excludes or runs after itself', () => {
     const issues = issuesOf(
-      validateSpec(spec({ requires: ['payments-api-v3', 'checkout-v2'], excludes: ['checkout-v2'], after: ['checkout-v2'] })),
+      validateSpec(
+        spec({
+          requires: ['payments-api-v3', 'checkout-v2'],
+          excludes: ['checkout-v2'],
+          after: ['checkout-v2'],
+        }),
+      ),
     );
     expect(issues).toEqual([
       { path: 'requires[1]', message: 'an experiment cannot require itself' },
@@ -149,11 +178,16 @@ describe('validateSpec: references', () => {
   });
 
   it('refuses requires and excludes naming the same key', () => {
-    const issues = issuesOf(validateSpec(spec({ requires: ['payments-api-v3'], excludes: ['checkout-copy', 'payments-api-v3'] })));
+    const issues = issuesOf(
+      validateSpec(
+        spec({ requires: ['payments-api-v3'], excludes: ['checkout-copy', 'payments-api-v3'] }),
+      ),
+    );
     expect(issues).toEqual([
       {
         path: 'excludes[1]',
-        message: '"payments-api-v3" is also in requires: an experiment cannot both require and exclude it',
+        message:
+          '"payments-api-v3" is also in requires: an experiment cannot both require and exclude it',
       },
     ]);
   });
@@ -165,7 +199,9 @@ describe('validateSpec: references', () => {
   });
 
   it('allows the same key in requires and after (ordering is implied, not contradictory)', () => {
-    expect(validateSpec(spec({ requires: ['payments-api-v3'], after: ['payments-api-v3'] })).ok).toBe(true);
+    expect(
+      validateSpec(spec({ requires: ['payments-api-v3'], after: ['payments-api-v3'] })).ok,
+    ).toBe(true);
   });
 });
 
@@ -185,10 +221,11 @@ describe('validateSpec: guardrails and SLIs', () => {
     expect(issuesOf(validateSpec(spec({ guardrails }), { isKnownSli }))).toEqual([
       { path: 'guardrails[1].sli', message: 'unknown SLI "conversion" for service checkout' },
     ]);
-    expect(issuesOf(validateSpec(spec({ service: 'search' }), { isKnownSli })).map((issue) => issue.path)).toEqual([
-      'guardrails[0].sli',
-      'guardrails[1].sli',
-    ]);
+    expect(
+      issuesOf(validateSpec(spec({ service: 'search' }), { isKnownSli })).map(
+        (issue) => issue.path,
+      ),
+    ).toEqual(['guardrails[0].sli', 'guardrails[1].sli']);
   });
 
   it('skips the SLI check offline (no isKnownSli)', () => {
@@ -219,17 +256,28 @@ describe('validateSpec: durations', () => {
   const DURATION_MESSAGE = 'is not a duration (use forms like 30s, 5m, 2h, 1h30m, 1d)';
 
   it.each(['soon', '30', '1 hour', '', '-5m', '2H'])('refuses stage hold %j', (hold) => {
-    const stages = [{ percent: 5, hold }, { percent: 100, hold: '1h' }];
-    expect(issuesOf(validateSpec(spec({ stages })))).toEqual([{ path: 'stages[0].hold', message: DURATION_MESSAGE }]);
+    const stages = [
+      { percent: 5, hold },
+      { percent: 100, hold: '1h' },
+    ];
+    expect(issuesOf(validateSpec(spec({ stages })))).toEqual([
+      { path: 'stages[0].hold', message: DURATION_MESSAGE },
+    ]);
   });
 
   it('refuses a guardrail window that does not parse', () => {
     const guardrails = [{ sli: 'error_rate', max: 0.02, window: '10 minutes', action: 'rollback' }];
-    expect(issuesOf(validateSpec(spec({ guardrails })))).toEqual([{ path: 'guardrails[0].window', message: DURATION_MESSAGE }]);
+    expect(issuesOf(validateSpec(spec({ guardrails })))).toEqual([
+      { path: 'guardrails[0].window', message: DURATION_MESSAGE },
+    ]);
   });
 
   it('accepts compound and fractional durations', () => {
-    const stages = [{ percent: 5, hold: '1h30m' }, { percent: 50, hold: '1.5d' }, { percent: 100, hold: '500ms' }];
+    const stages = [
+      { percent: 5, hold: '1h30m' },
+      { percent: 50, hold: '1.5d' },
+      { percent: 100, hold: '500ms' },
+    ];
     expect(validateSpec(spec({ stages })).ok).toBe(true);
   });
 });
@@ -241,8 +289,13 @@ describe('validateSpec: other fields', () => {
         spec({
           owners: ['alice'],
           colour: 'blue',
-          stages: [{ percent: 5, hold: '30m', ramp: 'fast' }, { percent: 100, hold: '1h' }],
-          guardrails: [{ sli: 'error_rate', max: 0.02, window: '5m', action: 'rollback', severity: 1 }],
+          stages: [
+            { percent: 5, hold: '30m', ramp: 'fast' },
+            { percent: 100, hold: '1h' },
+          ],
+          guardrails: [
+            { sli: 'error_rate', max: 0.02, window: '5m', action: 'rollback', severity: 1 },
+          ],
         }),
       ),
     );
@@ -269,10 +322,15 @@ describe('validateSpec: other fields', () => {
   it('refuses a priority outside 0..100 or not whole, an unknown risk and a bad channel', () => {
     expect(issuesOf(validateSpec(spec({ priority: 101 })))[0]?.path).toBe('priority');
     expect(issuesOf(validateSpec(spec({ priority: -1 })))[0]?.path).toBe('priority');
-    expect(issuesOf(validateSpec(spec({ priority: 2.5 })))).toEqual([{ path: 'priority', message: 'must be a whole number' }]);
+    expect(issuesOf(validateSpec(spec({ priority: 2.5 })))).toEqual([
+      { path: 'priority', message: 'must be a whole number' },
+    ]);
     expect(issuesOf(validateSpec(spec({ risk: 'extreme' })))[0]?.path).toBe('risk');
     expect(issuesOf(validateSpec(spec({ channel: 'payments releases' })))).toEqual([
-      { path: 'channel', message: 'must be a Slack channel like #payments-releases or a channel ID' },
+      {
+        path: 'channel',
+        message: 'must be a Slack channel like #payments-releases or a channel ID',
+      },
     ]);
     expect(validateSpec(spec({ channel: 'C0123ABCD' })).ok).toBe(true);
   });
@@ -317,15 +375,22 @@ describe('validateSpec: every problem at once', () => {
         { path: 'key', message: KEY_MESSAGE },
         { path: 'after[0]', message: KEY_MESSAGE },
         { path: 'extra', message: 'is not a known field' },
-        { path: 'stages[1].hold', message: 'is not a duration (use forms like 30s, 5m, 2h, 1h30m, 1d)' },
+        {
+          path: 'stages[1].hold',
+          message: 'is not a duration (use forms like 30s, 5m, 2h, 1h30m, 1d)',
+        },
         { path: 'stages[1].percent', message: 'must be greater than stages[0].percent (25)' },
         { path: 'stages[2].percent', message: 'must be at most 100' },
-        { path: 'guardrails[0].window', message: 'is not a duration (use forms like 30s, 5m, 2h, 1h30m, 1d)' },
+        {
+          path: 'guardrails[0].window',
+          message: 'is not a duration (use forms like 30s, 5m, 2h, 1h30m, 1d)',
+        },
         { path: 'guardrails[0].sli', message: 'unknown SLI "latency_p99_ms" for service checkout' },
         { path: 'after[0]', message: 'an experiment cannot run after itself' },
         {
           path: 'excludes[0]',
-          message: '"payments-api-v3" is also in requires: an experiment cannot both require and exclude it',
+          message:
+            '"payments-api-v3" is also in requires: an experiment cannot both require and exclude it',
         },
       ]),
     );
@@ -334,7 +399,16 @@ describe('validateSpec: every problem at once', () => {
   });
 
   it('never reports the same problem twice', () => {
-    const issues = issuesOf(validateSpec(spec({ stages: [{ percent: 5, hold: 'x' }, { percent: 5, hold: 'x' }] })));
+    const issues = issuesOf(
+      validateSpec(
+        spec({
+          stages: [
+            { percent: 5, hold: 'x' },
+            { percent: 5, hold: 'x' },
+          ],
+        }),
+      ),
+    );
     const ids = issues.map((issue) => `${issue.path}: ${issue.message}`);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(3);
