@@ -59,6 +59,13 @@ interface TransitionOptions {
 
 const MAX_ATTEMPTS = 3;
 
+/**
+ * Actions whose intent does not depend on the stage the experiment is at: retrying them after
+ * a scheduler tick still does what the user meant. Advance and approve are about one specific
+ * stage; after a conflict the user must look again, or a ramp could be applied twice.
+ */
+const RETRY_ON_CONFLICT: ReadonlySet<Action> = new Set(['pause', 'resume', 'rollback', 'abort']);
+
 export function registerTransitionCommands(program: Command, runtime: CliRuntime): void {
   for (const [action, spec] of Object.entries(ACTIONS) as Array<[Action, ActionSpec]>) {
     const command = program.command(action).description(spec.description).argument('<key>', 'the experiment key');
@@ -81,8 +88,8 @@ async function transition(ctx: CommandContext, runtime: CliRuntime, action: Acti
     await confirmCascade(ctx, key, blastRadius, options.yes === true);
   }
 
-  // The CLI reads the version itself, so a change in between (a scheduler tick) is not a
-  // decision the user made on stale data: read again and retry.
+  // The CLI reads the version itself, so for stage-independent actions a change in between (a
+  // scheduler tick) is not a decision the user made on stale data: read again and retry.
   let before: ExperimentDetail | null = null;
   let result: TransitionResult | null = null;
   for (let attempt = 1; result === null; attempt++) {
@@ -90,7 +97,7 @@ async function transition(ctx: CommandContext, runtime: CliRuntime, action: Acti
     try {
       result = await mutate(api, action, { key, expectedVersion: before.version, reason });
     } catch (error) {
-      if (errorCode(error) !== 'VERSION_CONFLICT' || attempt >= MAX_ATTEMPTS) throw error;
+      if (errorCode(error) !== 'VERSION_CONFLICT' || !RETRY_ON_CONFLICT.has(action) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 
