@@ -53,6 +53,17 @@ function toRow(record: AuditRecord): AuditRow {
   };
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * SQLite keeps text as UTF-8, which cannot hold a lone surrogate: one arriving in a reason (valid
+ * JSON: "\ud800") was hashed as sent but read back as U+FFFD, so verify reported an untouched row
+ * as edited. Hash and store the text as it will be read back.
+ */
+function storable(text: string | null): string | null {
+  return text === null ? null : text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 /** The append-only, hash-chained audit log. Appends must run inside the caller's transaction. */
 export class AuditStore {
   private readonly headStatement;
@@ -75,13 +86,14 @@ export class AuditStore {
     const content: AuditContent = {
       seq: (head?.seq ?? 0) + 1,
       at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      experimentKey: entry.experimentKey ?? null,
-      fromState: entry.fromState ?? null,
-      toState: entry.toState ?? null,
-      reason: entry.reason ?? null,
-      cause: entry.cause ?? null,
+      actor: storable(entry.actor)!,
+      action: storable(entry.action)!,
+      experimentKey: storable(entry.experimentKey ?? null),
+      fromState: storable(entry.fromState ?? null),
+      toState: storable(entry.toState ?? null),
+      reason: storable(entry.reason ?? null),
+      cause: storable(entry.cause ?? null),
+      // JSON.stringify escapes lone surrogates itself, so details are always storable.
       detailsJson: JSON.stringify(entry.details ?? {}),
     };
     const prevHash = head?.hash ?? GENESIS_HASH;

@@ -120,19 +120,23 @@ export class ExperimentService {
 
       const now = clock.now();
       const enqueued: EnqueueResult['experiments'] = [];
-      for (const spec of specs) {
-        const state: ExperimentState = input.draft ? 'draft' : spec.risk === 'high' ? 'pending_approval' : 'queued';
-        store.insert({
+      const stateOf = (spec: ExperimentSpec): ExperimentState => (input.draft ? 'draft' : spec.risk === 'high' ? 'pending_approval' : 'queued');
+      // One batch insert: a spec may require one that comes later in the same request.
+      store.insertBatch(
+        specs.map((spec) => ({
           spec,
           specJson: JSON.stringify(spec),
           priority: spec.priority ?? 50,
           risk: spec.risk ?? 'medium',
           notBefore: spec.notBefore ? Date.parse(spec.notBefore) : null,
           notAfter: spec.notAfter ? Date.parse(spec.notAfter) : null,
-          state,
+          state: stateOf(spec),
           authorUserId: userId,
           at: now,
-        });
+        })),
+      );
+      for (const spec of specs) {
+        const state = stateOf(spec);
         store.appendHistory({ key: spec.key, event: 'enqueue', fromState: null, toState: state, stageIndex: -1, exposurePercent: 0, at: now, actor: actor.name, reason: null });
         ctx.rows.push(
           audit.append({
@@ -519,13 +523,24 @@ export function hashRequest(specs: readonly unknown[], draft: boolean): string {
   return createHash('sha256').update(canonicalJson({ specs, draft })).digest('hex');
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+/**
+ * A spec nests about five levels deep ({specs} > [spec] > stages > stage > field). The request is
+ * hashed before it is validated, so without a bound a body of nested arrays (50,000 levels fit in
+ * 1 MiB) overflowed the stack and answered 500 instead of refusing the input.
+ */
+const MAX_REQUEST_DEPTH = 32;
+
+function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > MAX_REQUEST_DEPTH) {
+    const message = `nested more than ${MAX_REQUEST_DEPTH} levels deep; a spec needs about five`;
+    throw new RunwayError('SPEC_INVALID', `specs: ${message}`, { issues: [{ path: 'specs', message }] });
+  }
+  if (Array.isArray(value)) return `[${value.map((entry) => canonicalJson(entry, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, entry]) => entry !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry, depth + 1)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -131,6 +131,24 @@ export class ExperimentStore {
   }
 
   insert(experiment: NewExperiment): number {
+    return this.insertBatch([experiment])[0]!;
+  }
+
+  /**
+   * Inserts every row first, then every edge: a batch may reference its own members in any order
+   * (a requires a later one, or two exclude each other), and the edges' foreign keys need both ends.
+   */
+  insertBatch(experiments: readonly NewExperiment[]): number[] {
+    const seqs = experiments.map((experiment) => this.insertRow(experiment));
+    for (const { spec } of experiments) {
+      for (const kind of ['requires', 'excludes', 'after'] as const) {
+        for (const target of spec[kind] ?? []) this.insertEdgeStatement.run(spec.key, kind, target);
+      }
+    }
+    return seqs;
+  }
+
+  private insertRow(experiment: NewExperiment): number {
     const seq = this.nextSeqStatement.get() as number;
     const { spec } = experiment;
     this.insertStatement.run({
@@ -150,9 +168,6 @@ export class ExperimentStore {
       authorUserId: experiment.authorUserId,
       at: experiment.at,
     });
-    for (const kind of ['requires', 'excludes', 'after'] as const) {
-      for (const target of spec[kind] ?? []) this.insertEdgeStatement.run(spec.key, kind, target);
-    }
     return seq;
   }
 
