@@ -7,7 +7,15 @@ import { ROLES } from './roles';
 
 export const experimentKeyInput = z.string().trim().min(1, { message: 'key must not be empty' }).max(100);
 
-const reasonText = z.string().trim().min(1, { message: 'a reason is required' }).max(2_000);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Reasons end up in the audit log: refuse text that cannot be stored as it was sent. */
+const reasonText = z
+  .string()
+  .trim()
+  .min(1, { message: 'a reason is required' })
+  .max(2_000)
+  .refine((text) => !LONE_SURROGATE.test(text), { message: 'must be valid Unicode text (it holds a lone surrogate)' });
 
 export const keyInput = z.strictObject({ key: experimentKeyInput });
 

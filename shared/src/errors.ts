@@ -12,6 +12,7 @@ export const errorRegistry = {
   VERSION_CONFLICT: { http: 409, trpc: 'CONFLICT', summary: 'The experiment changed since you read it' },
   INVALID_TRANSITION: { http: 409, trpc: 'CONFLICT', summary: 'The experiment is not in a state that allows this' },
   IDEMPOTENCY_MISMATCH: { http: 422, trpc: 'UNPROCESSABLE_CONTENT', summary: 'The idempotency key was already used with a different request' },
+  METHOD_NOT_ALLOWED: { http: 405, trpc: 'METHOD_NOT_SUPPORTED', summary: 'Queries are GET, mutations are POST' },
   GATE_BLOCKED: { http: 412, trpc: 'PRECONDITION_FAILED', summary: 'A policy gate blocks this action' },
   PAYLOAD_TOO_LARGE: { http: 413, trpc: 'PAYLOAD_TOO_LARGE', summary: 'The request body is too large' },
   INTERNAL: { http: 500, trpc: 'INTERNAL_SERVER_ERROR', summary: 'Internal error' },

@@ -476,13 +476,13 @@ describe('malformed requests', () => {
         ),
       {
         status: 405,
-        code: 'BAD_REQUEST',
+        code: 'METHOD_NOT_ALLOWED',
         message: ['GET', 'mutation'],
       },
     );
     await expectRefused(
       () => postProcedure(server.url, 'experiments.list', {}, server.tokens.alice),
-      { status: 405, code: 'BAD_REQUEST', message: ['POST', 'query'] },
+      { status: 405, code: 'METHOD_NOT_ALLOWED', message: ['POST', 'query'] },
     );
   });
 });

@@ -27,7 +27,7 @@ function runwayData(error: TRPCError): RunwayErrorData {
     PARSE_ERROR: 'BAD_REQUEST',
     UNAUTHORIZED: 'UNAUTHORIZED',
     FORBIDDEN: 'FORBIDDEN',
-    METHOD_NOT_SUPPORTED: 'BAD_REQUEST',
+    METHOD_NOT_SUPPORTED: 'METHOD_NOT_ALLOWED',
   };
   return { code: byTrpc[error.code] ?? 'INTERNAL', issues: [], details: {} };
 }
@@ -38,6 +38,8 @@ const t = initTRPC.context<Context>().create({
     let message = shape.message;
     if (error.cause instanceof ZodError) {
       message = `invalid input: ${runway.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ')}`;
+    } else if (runway.code === 'PAYLOAD_TOO_LARGE') {
+      message = 'the request body is too large: the server accepts up to RUNWAY_MAX_BODY_BYTES (1 MiB by default)';
     } else if (runway.code === 'INTERNAL') {
       message = 'internal error; the server log has the details';
     }
