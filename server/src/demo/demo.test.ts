@@ -1,0 +1,264 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ExperimentView } from '../../../shared/src/api-types';
+import type { BlockedReasonKind } from '../../../shared/src/blocked-reasons';
+import { RunwayError } from '../../../shared/src/errors';
+import type { Actor } from '../actor';
+import { ManualClock } from '../clock';
+import { createRunway, type Runway } from '../runway';
+import { CREW } from './demo-crew';
+import { attempt, type SimContext } from './demo-sim-context';
+import { LAYER_LANES, finalPercent } from './demo-spec-kit';
+import { seedDemoFleet, simulateStep, startDemoSimulation } from './demo';
+
+const VIEWER: Actor = { userId: null, name: 'demo-test', role: 'viewer' };
+const ADMIN: Actor = { userId: null, name: 'demo-test', role: 'admin' };
+const OPEN_STATES = ['pending_approval', 'queued', 'running', 'paused'] as const;
+
+/** A small seeded PRNG (mulberry32), so a run is the same every time. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+let dir: string;
+let clock: ManualClock;
+let runway: Runway;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'runway-demo-'));
+  clock = new ManualClock(Date.parse('2026-11-23T09:00:00Z'));
+  runway = createRunway({ dbPath: join(dir, 'runway.db'), clock });
+});
+afterEach(() => {
+  runway.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const all = (): ExperimentView[] => runway.experiments.list({}, VIEWER);
+
+/** Longest chain of `requires` edges starting at `key` (number of experiments in it). */
+function requiresDepth(byKey: Map<string, ExperimentView>, key: string): number {
+  const prerequisites = byKey.get(key)?.requires ?? [];
+  return 1 + Math.max(0, ...prerequisites.map((prerequisite) => requiresDepth(byKey, prerequisite)));
+}
+
+function hasOrderingCycle(views: readonly ExperimentView[]): boolean {
+  const edges = new Map(views.map((view) => [view.key, [...view.requires, ...view.after]]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (key: string): boolean => {
+    if (state.get(key) === 'done') return false;
+    if (state.get(key) === 'visiting') return true;
+    state.set(key, 'visiting');
+    const cyclic = (edges.get(key) ?? []).some(visit);
+    state.set(key, 'done');
+    return cyclic;
+  };
+  return views.some((view) => visit(view.key));
+}
+
+describe('seedDemoFleet', () => {
+  it('enqueues about 40 experiments over 6 services, 5 layers and 4 teams, by the demo crew', () => {
+    expect(seedDemoFleet(runway)).toEqual({ created: 40, skipped: false });
+    const views = all();
+    expect(views).toHaveLength(40);
+    expect(new Set(views.map((view) => view.service)).size).toBe(6);
+    expect(new Set(views.map((view) => view.layer)).size).toBe(5);
+    expect(new Set(views.map((view) => view.team)).size).toBe(4);
+    const crewNames = new Set<string>(CREW.map((person) => person.name));
+    expect(views.every((view) => crewNames.has(view.author) && view.owner.endsWith('@example.com'))).toBe(true);
+    expect(new Set(views.map((view) => view.author)).size).toBeGreaterThanOrEqual(5);
+    const users = runway.auth.listUsers(ADMIN).map((user) => user.name);
+    expect(users).toEqual(expect.arrayContaining(['dana.whitfield', 'omar.haddad', 'grace.lin', 'maya.chen']));
+    for (const view of views) {
+      expect(view.channel).toMatch(/^#/);
+      expect(view.hypothesis).toBeTruthy();
+      expect(view.guardrails.length).toBeGreaterThan(0);
+      view.stages.forEach((stage, index) => {
+        expect(stage.holdMs).toBeGreaterThanOrEqual(20_000);
+        expect(stage.holdMs).toBeLessThanOrEqual(180_000);
+        if (index > 0) expect(stage.percent).toBeGreaterThan(view.stages[index - 1]!.percent);
+      });
+    }
+    expect(views.some((view) => view.stages.some((stage) => stage.approve))).toBe(true);
+  });
+
+  it('builds a cycle-free graph with requires chains 4 deep, exclusions and ordering', () => {
+    seedDemoFleet(runway);
+    const views = all();
+    const byKey = new Map(views.map((view) => [view.key, view]));
+    expect(hasOrderingCycle(views)).toBe(false);
+    const depths = views.map((view) => requiresDepth(byKey, view.key));
+    expect(Math.max(...depths)).toBe(4);
+    expect(depths.filter((depth) => depth >= 3).length).toBeGreaterThanOrEqual(4);
+    expect(views.filter((view) => view.excludes.length > 0).length).toBeGreaterThanOrEqual(3);
+    expect(views.filter((view) => view.after.length > 0).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('keeps every layer free of deadlocks: multi-stage experiments sit in lanes that add up to at most 100%', () => {
+    seedDemoFleet(runway);
+    for (const [layer, lanes] of Object.entries(LAYER_LANES)) {
+      expect(lanes.reduce((sum, percent) => sum + percent, 0), layer).toBeLessThanOrEqual(100);
+    }
+    for (const view of all().filter((candidate) => candidate.stages.length > 1)) {
+      expect(LAYER_LANES[view.layer], view.key).toContain(finalPercent(view.stages));
+    }
+  });
+
+  it('shows every kind of blocked reason once the scheduler has had its first tick', () => {
+    seedDemoFleet(runway);
+    const started = runway.scheduler.tick().decision.starts.map((start) => start.key);
+    expect(started.length).toBeGreaterThanOrEqual(5);
+    const waiting = runway.experiments.list({ states: ['queued', 'pending_approval'] }, VIEWER);
+    const kinds = new Set<BlockedReasonKind>(waiting.flatMap((view) => runway.gates.blockedReasons(view.key).map((reason) => reason.kind)));
+    for (const kind of ['awaiting_approval', 'freeze', 'error_budget', 'requires', 'excludes', 'after', 'layer_capacity', 'concurrency', 'not_before'] as const) {
+      expect(kinds, kind).toContain(kind);
+    }
+    expect(waiting.filter((view) => view.state === 'pending_approval').length).toBeGreaterThanOrEqual(3);
+    const messages = waiting.flatMap((view) => runway.gates.blockedReasons(view.key).map((reason) => reason.message));
+    expect(messages).toContain('error budget of notifications at 4% (policy minimum 10%)');
+    expect(messages.some((message) => message.startsWith('freeze window on catalog until 09:20 UTC'))).toBe(true);
+  });
+
+  it('does nothing when the database already holds an experiment', () => {
+    seedDemoFleet(runway);
+    const auditRows = runway.audit.list({ limit: 10_000 }).length;
+    const users = runway.auth.listUsers(ADMIN).length;
+    expect(seedDemoFleet(runway)).toEqual({ created: 0, skipped: true });
+    expect(all()).toHaveLength(40);
+    expect(runway.audit.list({ limit: 10_000 })).toHaveLength(auditRows);
+    expect(runway.auth.listUsers(ADMIN)).toHaveLength(users);
+  });
+});
+
+describe('simulateStep', () => {
+  it('moves the fleet over half an hour through the services, with a named actor and a reason for every action', () => {
+    seedDemoFleet(runway);
+    const random = seededRandom(20261123);
+    const seenOpen: number[] = [];
+    runway.scheduler.tick();
+    for (let step = 0; step < 360; step++) {
+      clock.advance(5_000);
+      simulateStep(runway, random);
+      runway.scheduler.tick();
+      seenOpen.push(runway.experiments.list({ states: [...OPEN_STATES] }, VIEWER).length);
+    }
+
+    const audit = runway.audit.list({ limit: 100_000 });
+    const count = (action: string): number => audit.filter((row) => row.action === action).length;
+    expect(count('experiment.start')).toBeGreaterThanOrEqual(15);
+    expect(count('experiment.advance')).toBeGreaterThanOrEqual(15);
+    expect(count('experiment.complete')).toBeGreaterThanOrEqual(5);
+    expect(count('experiment.approve')).toBeGreaterThanOrEqual(5);
+    expect(count('experiment.enqueue')).toBeGreaterThan(40);
+
+    const views = new Map(all().map((view) => [view.key, view]));
+    for (const row of audit.filter((entry) => entry.action === 'experiment.approve')) {
+      expect(row.actor).not.toBe(views.get(row.experimentKey!)!.author);
+      expect(['dana.whitfield', 'omar.haddad', 'grace.lin']).toContain(row.actor);
+    }
+    for (const row of audit.filter((entry) => ['experiment.pause', 'experiment.rollback', 'experiment.abort', 'experiment.approve'].includes(entry.action))) {
+      expect(row.reason, `${row.action} of ${row.experimentKey}`).toBeTruthy();
+    }
+    expect(new Set(audit.map((row) => row.actor)).size).toBeGreaterThanOrEqual(8);
+
+    const keys = [...views.keys()];
+    expect(new Set(keys).size).toBe(keys.length);
+    // Bounded: the fleet drains from 40 and is topped up, never beyond the seeded size.
+    expect(Math.max(...seenOpen)).toBeLessThanOrEqual(40);
+    expect(seenOpen.at(-1)).toBeGreaterThanOrEqual(10);
+    expect(runway.audit.verify().ok).toBe(true);
+  });
+
+  it('leaves a database that was never seeded as a demo alone', () => {
+    const author = runway.auth.createToken({ name: 'alice', role: 'operator' }, ADMIN).user;
+    const alice: Actor = { userId: author.id, name: 'alice', role: 'operator' };
+    runway.experiments.enqueue({ specs: [{ key: 'real-rollout', title: 'A real rollout', owner: 'alice@example.com', team: 'payments', service: 'checkout', layer: 'web', stages: [{ percent: 10, hold: '1m' }] }] }, alice);
+    expect(seedDemoFleet(runway)).toEqual({ created: 0, skipped: true });
+    const before = runway.audit.list({ limit: 1_000 }).length;
+    const random = seededRandom(3);
+    for (let step = 0; step < 20; step++) {
+      clock.advance(5_000);
+      expect(simulateStep(runway, random).actions).toEqual([]);
+    }
+    expect(runway.audit.list({ limit: 1_000 })).toHaveLength(before);
+    expect(all().map((view) => view.key)).toEqual(['real-rollout']);
+  });
+
+  it('is deterministic for a given random', () => {
+    seedDemoFleet(runway);
+    const run = (target: Runway, targetClock: ManualClock): string[] => {
+      const random = seededRandom(7);
+      const actions: string[] = [];
+      for (let step = 0; step < 60; step++) {
+        targetClock.advance(5_000);
+        actions.push(...simulateStep(target, random).actions);
+        target.scheduler.tick();
+      }
+      return actions;
+    };
+    const otherDir = mkdtempSync(join(tmpdir(), 'runway-demo-'));
+    const otherClock = new ManualClock(Date.parse('2026-11-23T09:00:00Z'));
+    const other = createRunway({ dbPath: join(otherDir, 'runway.db'), clock: otherClock });
+    try {
+      seedDemoFleet(other);
+      expect(run(runway, clock)).toEqual(run(other, otherClock));
+    } finally {
+      other.close();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('races with the scheduler loop', () => {
+  it('skips an action that lost a race and still surfaces real errors', () => {
+    const ctx = { actions: [], touched: new Set<string>() } as unknown as SimContext;
+    const lose = (code: 'VERSION_CONFLICT' | 'INVALID_TRANSITION') => () => {
+      throw new RunwayError(code, 'moved on');
+    };
+    expect(attempt(ctx, 'x', 'approve x', lose('VERSION_CONFLICT'))).toBe(false);
+    expect(attempt(ctx, 'x', 'approve x', lose('INVALID_TRANSITION'))).toBe(false);
+    expect(ctx.actions).toEqual([]);
+    expect(() => attempt(ctx, 'x', 'approve x', () => { throw new RunwayError('FORBIDDEN', 'no'); })).toThrow('no');
+  });
+});
+
+describe('startDemoSimulation', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('runs a step every interval without ticking the scheduler, and stops', () => {
+    vi.useFakeTimers();
+    seedDemoFleet(runway);
+    const tick = vi.spyOn(runway.scheduler, 'tick');
+    const random = vi.fn(seededRandom(1));
+    const simulation = startDemoSimulation(runway, { intervalMs: 1_000, random });
+    clock.advance(90_000);
+    vi.advanceTimersByTime(3_000);
+    expect(random).toHaveBeenCalled();
+    expect(tick).not.toHaveBeenCalled();
+    simulation.stop();
+    const calls = random.mock.calls.length;
+    clock.advance(90_000);
+    vi.advanceTimersByTime(5_000);
+    expect(random.mock.calls.length).toBe(calls);
+  });
+
+  it('logs a failing step instead of throwing', () => {
+    vi.useFakeTimers();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const simulation = startDemoSimulation(runway, { intervalMs: 1_000, random: () => 0.5 });
+    runway.close();
+    vi.advanceTimersByTime(3_000);
+    simulation.stop();
+    expect(error).toHaveBeenCalledTimes(1);
+    error.mockRestore();
+    runway = createRunway({ dbPath: join(dir, 'runway.db'), clock });
+  });
+});
