@@ -15,7 +15,7 @@ export function registerServeCommand(program: Command, runtime: CliRuntime): voi
   withJson(
     program
       .command('serve')
-      .description('start the Runway server: API, flags, telemetry ingest, console and scheduler on one port')
+      .description('start the Runway server: the API, health and metrics endpoints, and the scheduler, on one port')
       .option('--port <n>', 'port to listen on (default $RUNWAY_PORT or 7400; 0 picks a free one)', integerOption(0, 65_535))
       .option('--db <path>', 'SQLite database file (default $RUNWAY_DB or .runway/runway.db); admin.token is written beside it')
       .option('--host <host>', 'interface to listen on (default $RUNWAY_HOST or 127.0.0.1)')
