@@ -79,6 +79,8 @@ export class ExperimentStore {
   private readonly updateStateStatement;
   private readonly historyStatement;
   private readonly dependentsStatement;
+  private readonly existsStatement;
+  private readonly edgesFromStatement;
 
   constructor(private readonly db: Db) {
     this.getStatement = db.prepare(`${SELECT_EXPERIMENT} WHERE e.key = ?`);
@@ -98,6 +100,9 @@ export class ExperimentStore {
     this.dependentsStatement = db.prepare(
       "SELECT from_key FROM experiment_edges WHERE to_key = ? AND kind = 'requires'",
     ).pluck();
+    // Enqueue's graph check calls these once per experiment it walks: prepared once, not per call.
+    this.existsStatement = db.prepare('SELECT 1 FROM experiments WHERE key = ?');
+    this.edgesFromStatement = db.prepare('SELECT kind, to_key AS toKey FROM experiment_edges WHERE from_key = ?');
   }
 
   get(key: string): ExperimentRow | null {
@@ -105,7 +110,7 @@ export class ExperimentStore {
   }
 
   exists(key: string): boolean {
-    return this.db.prepare('SELECT 1 FROM experiments WHERE key = ?').get(key) !== undefined;
+    return this.existsStatement.get(key) !== undefined;
   }
 
   list(filter: ExperimentListFilter = {}): ExperimentRow[] {
@@ -193,9 +198,7 @@ export class ExperimentStore {
   }
 
   graphNode(key: string): GraphNode | undefined {
-    const rows = this.db
-      .prepare('SELECT kind, to_key AS toKey FROM experiment_edges WHERE from_key = ?')
-      .all(key) as Array<{ kind: 'requires' | 'excludes' | 'after'; toKey: string }>;
+    const rows = this.edgesFromStatement.all(key) as Array<{ kind: 'requires' | 'excludes' | 'after'; toKey: string }>;
     if (rows.length === 0 && !this.exists(key)) return undefined;
     const node = { key, requires: [] as string[], excludes: [] as string[], after: [] as string[] };
     for (const row of rows) node[row.kind].push(row.toKey);

@@ -68,12 +68,17 @@ interface Reservation {
 export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDecision {
   const { policy } = snapshot;
   const byKey = new Map<string, SchedulerExperiment>();
-  // A set per experiment: exclusion is symmetric, so a pair listed on both sides counts once.
-  const partners = new Map<string, Set<string>>();
-  const addPartner = (from: string, to: string): void => {
-    const set = partners.get(from);
-    if (set) set.add(to);
-    else partners.set(from, new Set([to]));
+  // Exclusion is symmetric: the partners of X are the keys X excludes and the experiments that
+  // exclude X. Only active partners ever block, so only active experiments are indexed by what
+  // they exclude: the active ones here, and each start as it is decided. (Snapshot keys are
+  // unique: they are the primary key of the experiments table.)
+  const excludedByActive = new Map<string, string[]>();
+  const registerActiveExcludes = (experiment: SchedulerExperiment): void => {
+    for (const excluded of experiment.excludes) {
+      const list = excludedByActive.get(excluded);
+      if (list) list.push(experiment.key);
+      else excludedByActive.set(excluded, [experiment.key]);
+    }
   };
   const layerUsed = new Map<string, number>();
   const activeByService = new Map<string, number>();
@@ -87,11 +92,8 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
   const byKeyOrder = [...snapshot.experiments].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const experiment of byKeyOrder) {
     byKey.set(experiment.key, experiment);
-    for (const excluded of experiment.excludes) {
-      addPartner(experiment.key, excluded);
-      addPartner(excluded, experiment.key);
-    }
     if (isActive(experiment.state)) {
+      registerActiveExcludes(experiment);
       activeKeys.add(experiment.key);
       activeGlobal++;
       increment(activeByService, experiment.service, 1);
@@ -173,30 +175,31 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
   const reservedGlobal: Reservation = { amount: 0, firstKey: null };
   const starts: StartDecision[] = [];
   const blocked: BlockedEntry[] = [];
+  // Equal reasons are built once per decision and shared between the entries they block, as the
+  // freeze and budget reasons already are: at 10,000 experiments most reasons repeat (the same
+  // prerequisite, the same full cap), and every copy would be kept alive until the decision is
+  // returned, which makes each young-generation collection during decide() copy them all again.
+  const memo = new ReasonMemo();
 
   for (const experiment of ordered) {
     if (experiment.state === 'running') continue;
     const reasons: BlockedReason[] = [];
     const first = experiment.stages[0]!;
     if (experiment.state === 'pending_approval') {
-      reasons.push({ kind: 'awaiting_approval', stageIndex: null, message: 'awaiting approval' });
+      reasons.push(memo.awaitingApproval());
     } else if (first.approve && !experiment.approvedStages.includes(0)) {
-      reasons.push({ kind: 'awaiting_approval', stageIndex: 0, message: 'awaiting approval to start stage 1' });
+      reasons.push(memo.awaitingFirstStageApproval());
     }
     for (const key of experiment.requires) {
       const prerequisite = byKey.get(key);
-      if (prerequisite?.state !== 'completed') reasons.push(requiresReason(key, prerequisite));
+      if (prerequisite?.state !== 'completed') reasons.push(memo.requires(key, prerequisite));
     }
     for (const key of experiment.after) {
       const predecessor = byKey.get(key);
-      if (!predecessor || !hasEnded(predecessor.state)) {
-        const state = predecessor?.state ?? 'missing';
-        reasons.push({ kind: 'after', key, state, message: `after ${key} (${state})` });
-      }
+      if (!predecessor || !hasEnded(predecessor.state)) reasons.push(memo.after(key, predecessor));
     }
     // Sorted so the reasons do not depend on the order the snapshot lists experiments in.
-    for (const key of [...(partners.get(experiment.key) ?? [])].sort()) {
-      if (!activeKeys.has(key)) continue;
+    for (const key of activePartners(experiment, activeKeys, excludedByActive)) {
       // A partner started earlier in this tick is still `queued` in the snapshot.
       const partnerState = byKey.get(key)?.state;
       const state = partnerState !== undefined && isActive(partnerState) ? partnerState : 'running';
@@ -217,18 +220,14 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
       const byReservation = first.percent <= freePercent + 1e-9;
       reasons.push(layerReason(experiment.layer, freePercent - reservedPercent, first.percent, byReservation ? layerReservation!.firstKey : null));
     }
-    const concurrency = concurrencyReasons(experiment, policy, {
-      activeGlobal,
-      activeByService,
-      activeByTeam,
-      reservedGlobal,
-      reservedService,
-      reservedTeam,
-    });
-    reasons.push(...concurrency);
+    const { service, team } = experiment;
+    checkConcurrency(reasons, memo, 'global', null, policy.maxActiveGlobal, activeGlobal, reservedGlobal);
+    checkConcurrency(reasons, memo, 'service', service, policy.maxActivePerService[service], activeByService.get(service) ?? 0, reservedService.get(service));
+    checkConcurrency(reasons, memo, 'team', team, policy.maxActivePerTeam[team], activeByTeam.get(team) ?? 0, reservedTeam.get(team));
 
     if (reasons.length === 0 && experiment.state === 'queued') {
       starts.push({ kind: 'start', key: experiment.key, version: experiment.version, percent: first.percent });
+      registerActiveExcludes(experiment);
       activeKeys.add(experiment.key);
       activeGlobal++;
       increment(activeByService, experiment.service, 1);
@@ -247,6 +246,27 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
   }
 
   return { starts, ramps, completions, blocked, held };
+}
+
+const NO_KEYS: readonly string[] = [];
+
+/**
+ * The active experiments that exclude `experiment` or that it excludes, each once, sorted (by
+ * UTF-16 code units, as Array#sort does).
+ */
+function activePartners(
+  experiment: SchedulerExperiment,
+  activeKeys: ReadonlySet<string>,
+  excludedByActive: ReadonlyMap<string, readonly string[]>,
+): readonly string[] {
+  let active: string[] | null = null;
+  for (const key of experiment.excludes) {
+    if (activeKeys.has(key) && !active?.includes(key)) (active ??= []).push(key);
+  }
+  for (const key of excludedByActive.get(experiment.key) ?? NO_KEYS) {
+    if (!active?.includes(key)) (active ??= []).push(key);
+  }
+  return active === null ? NO_KEYS : active.sort();
 }
 
 function increment(map: Map<string, number>, key: string, amount: number): void {
@@ -290,38 +310,86 @@ function requiresReason(key: string, prerequisite: SchedulerExperiment | undefin
   };
 }
 
-interface ConcurrencyCounts {
-  activeGlobal: number;
-  activeByService: Map<string, number>;
-  activeByTeam: Map<string, number>;
-  reservedGlobal: Reservation;
-  reservedService: Map<string, Reservation>;
-  reservedTeam: Map<string, Reservation>;
+type ConcurrencyReason = Extract<BlockedReason, { kind: 'concurrency' }>;
+
+/** Adds the concurrency reason for one cap (global, a service's or a team's) when it is reached. */
+function checkConcurrency(
+  reasons: BlockedReason[],
+  memo: ReasonMemo,
+  scope: 'global' | 'service' | 'team',
+  name: string | null,
+  limit: number | null | undefined,
+  active: number,
+  reservation: Reservation | undefined,
+): void {
+  if (limit === null || limit === undefined) return;
+  const reserved = reservation?.amount ?? 0;
+  if (active + reserved < limit) return;
+  const reservedFor = active < limit ? (reservation?.firstKey ?? null) : null;
+  const previous = memo.lastConcurrency(scope, name);
+  if (previous && previous.limit === limit && previous.active === active && previous.reservedFor === reservedFor) {
+    reasons.push(previous);
+    return;
+  }
+  const label = scope === 'global' ? 'global concurrency cap' : `${scope} ${name} concurrency cap`;
+  const message = reservedFor
+    ? `${label} (${limit}): the last slot is held for higher-priority ${reservedFor}`
+    : `${label} reached (${active}/${limit} active)`;
+  const reason: ConcurrencyReason = { kind: 'concurrency', scope, name, limit, active, reservedFor, message };
+  memo.rememberConcurrency(scope, name, reason);
+  reasons.push(reason);
 }
 
-function concurrencyReasons(experiment: SchedulerExperiment, policy: SchedulerPolicy, counts: ConcurrencyCounts): BlockedReason[] {
-  const reasons: BlockedReason[] = [];
-  const check = (
-    scope: 'global' | 'service' | 'team',
-    name: string | null,
-    limit: number | null | undefined,
-    active: number,
-    reservation: Reservation | undefined,
-  ): void => {
-    if (limit === null || limit === undefined) return;
-    const reserved = reservation?.amount ?? 0;
-    if (active + reserved < limit) return;
-    const reservedFor = active < limit ? (reservation?.firstKey ?? null) : null;
-    const label = scope === 'global' ? 'global concurrency cap' : `${scope} ${name} concurrency cap`;
-    const message = reservedFor
-      ? `${label} (${limit}): the last slot is held for higher-priority ${reservedFor}`
-      : `${label} reached (${active}/${limit} active)`;
-    reasons.push({ kind: 'concurrency', scope, name, limit, active, reservedFor, message });
-  };
-  check('global', null, policy.maxActiveGlobal, counts.activeGlobal, counts.reservedGlobal);
-  check('service', experiment.service, policy.maxActivePerService[experiment.service], counts.activeByService.get(experiment.service) ?? 0, counts.reservedService.get(experiment.service));
-  check('team', experiment.team, policy.maxActivePerTeam[experiment.team], counts.activeByTeam.get(experiment.team) ?? 0, counts.reservedTeam.get(experiment.team));
-  return reasons;
+/**
+ * Reasons of one decision that only depend on what the snapshot holds, built once each: a
+ * prerequisite's or predecessor's state does not change while decide() runs, and a cap's reason
+ * only changes when its counts do (the last one per cap is kept).
+ */
+class ReasonMemo {
+  private pending: BlockedReason | null = null;
+  private firstStage: BlockedReason | null = null;
+  private readonly requiresByKey = new Map<string, BlockedReason>();
+  private readonly afterByKey = new Map<string, BlockedReason>();
+  private globalCap: ConcurrencyReason | null = null;
+  private readonly serviceCaps = new Map<string | null, ConcurrencyReason>();
+  private readonly teamCaps = new Map<string | null, ConcurrencyReason>();
+
+  awaitingApproval(): BlockedReason {
+    return (this.pending ??= { kind: 'awaiting_approval', stageIndex: null, message: 'awaiting approval' });
+  }
+
+  awaitingFirstStageApproval(): BlockedReason {
+    return (this.firstStage ??= { kind: 'awaiting_approval', stageIndex: 0, message: 'awaiting approval to start stage 1' });
+  }
+
+  requires(key: string, prerequisite: SchedulerExperiment | undefined): BlockedReason {
+    let reason = this.requiresByKey.get(key);
+    if (!reason) {
+      reason = requiresReason(key, prerequisite);
+      this.requiresByKey.set(key, reason);
+    }
+    return reason;
+  }
+
+  after(key: string, predecessor: SchedulerExperiment | undefined): BlockedReason {
+    let reason = this.afterByKey.get(key);
+    if (!reason) {
+      const state = predecessor?.state ?? 'missing';
+      reason = { kind: 'after', key, state, message: `after ${key} (${state})` };
+      this.afterByKey.set(key, reason);
+    }
+    return reason;
+  }
+
+  lastConcurrency(scope: 'global' | 'service' | 'team', name: string | null): ConcurrencyReason | undefined {
+    if (scope === 'global') return this.globalCap ?? undefined;
+    return (scope === 'service' ? this.serviceCaps : this.teamCaps).get(name);
+  }
+
+  rememberConcurrency(scope: 'global' | 'service' | 'team', name: string | null, reason: ConcurrencyReason): void {
+    if (scope === 'global') this.globalCap = reason;
+    else (scope === 'service' ? this.serviceCaps : this.teamCaps).set(name, reason);
+  }
 }
 
 /** Freeze and error-budget gates, shared by starts and ramps; memoised per service within a tick. */

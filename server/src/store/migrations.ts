@@ -192,4 +192,13 @@ CREATE TABLE audit_head (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'covering index for the scheduler snapshot',
+    // The scheduler reads these columns of every experiment after any write. Scanning the table
+    // reads every spec_json too (most of each row); this index holds only what the scan needs.
+    sql: `
+CREATE INDEX experiments_snapshot ON experiments(seq, key, version, state, stage_index, exposure_percent, stage_started_at);
+`,
+  },
 ];

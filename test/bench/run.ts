@@ -1,0 +1,177 @@
+/**
+ * `npm run bench`: Runway's benchmarks on this machine. Progress goes to stderr; ONE table goes
+ * to stdout. Nothing here asserts a time; correctness checks that fail are listed under the
+ * table and make the exit code 1. See test/bench/README.md.
+ *
+ * Options (after `npm run bench --`): --requests N (measured enqueues, default 2000),
+ * --warmup N (default 100), --queued N (default 10000), --tick-runs N (default 30),
+ * --enqueue-seconds N (stop measuring enqueues after N seconds even short of --requests; 125).
+ */
+import { parseArgs } from 'node:util';
+import { runEnqueueBench } from './enqueue-bench';
+import { Checks, formatTable, progress, type Row } from './stats';
+import { runTickBench } from './tick-bench';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '100' },
+    queued: { type: 'string', default: '10000' },
+    'tick-runs': { type: 'string', default: '30' },
+    'enqueue-seconds': { type: 'string', default: '125' },
+  },
+});
+const requests = Number(values.requests);
+const warmup = Number(values.warmup);
+const queued = Number(values.queued);
+const tickRuns = Number(values['tick-runs']);
+const enqueueSeconds = Number(values['enqueue-seconds']);
+
+const checks = new Checks();
+const started = performance.now();
+const thousands = (value: number): string => `${Math.round(value / 1000)}k`;
+
+const small = runTickBench(
+  { experiments: queued / 10, edges: (3 * queued) / 10, runs: tickRuns, warmup: 5, batchSize: 500 },
+  checks,
+);
+const large = runTickBench(
+  { experiments: queued, edges: 3 * queued, runs: tickRuns, warmup: 5, batchSize: 500 },
+  checks,
+);
+const enqueue = await runEnqueueBench(
+  { queued, warmup, requests, batchSize: 500, breakdown: 120, budgetMs: enqueueSeconds * 1000 },
+  checks,
+);
+
+const smallLabel = `${thousands(queued / 10)} exp / ${thousands((3 * queued) / 10)} edges`;
+const largeLabel = `${thousands(queued)} exp / ${thousands(3 * queued)} edges`;
+const enqueueLabel = `enqueue over HTTP, ${thousands(queued)} queued`;
+const floorLabel = 'floor: durable 1-row insert';
+
+const rows: Row[] = [];
+const add = (
+  benchmark: string,
+  value: number | string,
+  unit: string,
+  extra: Partial<Row> = {},
+): void => {
+  rows.push({ benchmark, value, unit, ...extra });
+};
+/** A row compared with a baseline measured in this run. */
+const against = (
+  baseline: string,
+  baselineValue: number,
+  value: number,
+  target?: string,
+): Partial<Row> => ({
+  baseline,
+  ratio: value / baselineValue,
+  ...(target ? { target } : {}),
+});
+
+const { enqueue: http, floor, healthz } = enqueue;
+add(`${enqueueLabel}: p50`, http.p50, 'ms', against(`${floorLabel} p50`, floor.p50, http.p50));
+add(
+  `${enqueueLabel}: p99`,
+  http.p99,
+  'ms',
+  against(`${floorLabel} p99`, floor.p99, http.p99, '< 5 ms'),
+);
+add(`${enqueueLabel}: mean`, http.mean, 'ms', against(`${floorLabel} mean`, floor.mean, http.mean));
+add(`${enqueueLabel}: requests`, `${http.count} (+${warmup} warm-up)`, 'requests');
+add(`${floorLabel} (better-sqlite3, WAL, FULL): p50`, floor.p50, 'ms');
+add(`${floorLabel} (better-sqlite3, WAL, FULL): p99`, floor.p99, 'ms');
+add(`${floorLabel} (better-sqlite3, WAL, FULL): mean`, floor.mean, 'ms');
+add('GET /healthz round trip on loopback: p50', healthz.p50, 'ms');
+add('GET /healthz round trip on loopback: p99', healthz.p99, 'ms');
+add(
+  `  enqueue part: the procedure (validate, graph check, insert, audit, commit): p50`,
+  enqueue.parts.service.p50,
+  'ms',
+);
+add(
+  `  enqueue part: blocked reasons for the answer (snapshot + decide): p50`,
+  enqueue.parts.blockedReasons.p50,
+  'ms',
+);
+add(`  enqueue part: the tick the change triggers: p50`, enqueue.parts.tick.p50, 'ms');
+add(
+  `queued (or pending approval) when the HTTP enqueues began`,
+  enqueue.queuedAtStart,
+  'experiments',
+);
+add(
+  `seed ${thousands(queued)} specs in-process, batches of 500`,
+  (enqueue.seeded / enqueue.seedMs) * 1000,
+  'specs/s',
+);
+
+for (const [label, result] of [
+  [largeLabel, large],
+  [smallLabel, small],
+] as const) {
+  const isLarge = result === large;
+  const vs = (name: string, pick: (r: typeof large) => number, target?: string): Partial<Row> =>
+    isLarge ? against(`${name} ${smallLabel}`, pick(small), pick(large), target) : {};
+  add(
+    `scheduler tick, ${label}: p50`,
+    result.tick.p50,
+    'ms',
+    vs('tick p50,', (r) => r.tick.p50, isLarge ? '< 50 ms; ~10x if linear' : undefined),
+  );
+  add(
+    `scheduler tick, ${label}: p99`,
+    result.tick.p99,
+    'ms',
+    vs('tick p99,', (r) => r.tick.p99, isLarge ? '< 50 ms' : undefined),
+  );
+  add(
+    `scheduler tick, ${label}: mean`,
+    result.tick.mean,
+    'ms',
+    vs('tick mean,', (r) => r.tick.mean),
+  );
+  add(
+    `  snapshot load, nothing written since: p50`,
+    result.load.p50,
+    'ms',
+    vs('load p50,', (r) => r.load.p50),
+  );
+  add(
+    `  snapshot load right after a write: p50`,
+    result.freshLoad.p50,
+    'ms',
+    vs('load after write p50,', (r) => r.freshLoad.p50),
+  );
+  add(
+    `  decide() alone: p50`,
+    result.decide.p50,
+    'ms',
+    vs('decide p50,', (r) => r.decide.p50),
+  );
+  add(
+    `  decide() alone: p99`,
+    result.decide.p99,
+    'ms',
+    vs('decide p99,', (r) => r.decide.p99),
+  );
+  add(`  ticks that applied a change`, `${result.ticksThatApplied}/${result.tick.count}`, 'ticks');
+}
+add(
+  'correctness checks',
+  `${checks.passed.length} passed, ${checks.failures.length} failed`,
+  'checks',
+);
+
+progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+progress(
+  `tick fleet ${largeLabel}: ${JSON.stringify(large.states)}; ${smallLabel}: ${JSON.stringify(small.states)}`,
+);
+process.stdout.write(`${formatTable(rows)}\n`);
+if (checks.failures.length > 0) {
+  process.stdout.write(
+    `\nBENCHMARK CORRECTNESS CHECKS FAILED:\n${checks.failures.map((failure) => `  - ${failure}`).join('\n')}\n`,
+  );
+  process.exitCode = 1;
+}
