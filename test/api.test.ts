@@ -24,7 +24,9 @@ describe('the API over HTTP', () => {
     const dependent = await alice.experiments.enqueue.mutate({
       specs: [makeSpec('checkout-v2', { layer: 'checkout-ui', requires: ['payments-api-v3'] })],
     });
-    expect(dependent.experiments[0]!.blockedReasons.map((reason) => reason.message)).toContain('requires payments-api-v3 (queued)');
+    expect(dependent.experiments[0]).toEqual({ key: 'checkout-v2', state: 'queued', version: 1 });
+    const queued = await alice.experiments.get.query({ key: 'checkout-v2' });
+    expect(queued.blockedReasons.map((reason) => reason.message)).toContain('requires payments-api-v3 (queued)');
 
     await server.client(server.tokens.bob).scheduler.tick.mutate();
     const started = await alice.experiments.get.query({ key: 'payments-api-v3' });

@@ -12,6 +12,7 @@ import { OutboxStore } from './outbox/outbox-store';
 import { PolicyService } from './policy/policy-service';
 import { PolicyStore } from './policy/policy-store';
 import { GateEvaluator } from './scheduler/gate-evaluator';
+import { SchedulerEpochs } from './scheduler/scheduler-epochs';
 import { SchedulerService } from './scheduler/scheduler-service';
 import { SchedulerStore } from './scheduler/scheduler-store';
 import { openDatabase, type Db } from './store/database';
@@ -19,6 +20,7 @@ import { openDatabase, type Db } from './store/database';
 /** The wired-up core: one database, its stores, and the services every client goes through. */
 export interface Runway {
   db: Db;
+  dbPath: string;
   clock: Clock;
   feed: ChangeFeed;
   experiments: ExperimentService;
@@ -49,8 +51,11 @@ export function createRunway(options: CreateRunwayOptions): Runway {
   const policyStore = new PolicyStore(db);
   const outbox = new OutboxStore(db);
   const schedulerStore = new SchedulerStore(db, definitions);
-  const gates = new GateEvaluator(schedulerStore, clock);
-  feed.subscribe(() => gates.invalidate());
+  const epochs = new SchedulerEpochs();
+  // First listener: every other one may rely on the epoch already counting the change.
+  feed.subscribe((rows) => epochs.recordRows(rows));
+  feed.subscribeSignals(() => epochs.record(false));
+  const gates = new GateEvaluator(schedulerStore, epochs, clock);
   const experiments = new ExperimentService({
     db,
     store: experimentStore,
@@ -63,9 +68,10 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     gates,
     clock,
   });
-  const scheduler = new SchedulerService(schedulerStore, experiments, gates, clock, options.onTick);
+  const scheduler = new SchedulerService(schedulerStore, experiments, gates, epochs, clock, options.onTick);
   return {
     db,
+    dbPath: options.dbPath,
     clock,
     feed,
     experiments,

@@ -6,7 +6,8 @@ import type { RunwayConfig } from './config/config';
 import { createRunwayHttpServer, listen } from './http/http-server';
 import { RunwayMetrics } from './http/metrics';
 import { createRunway, type Runway } from './runway';
-import { SchedulerLoop } from './scheduler/scheduler-loop';
+import { DecisionWorker } from './scheduler/decision-worker';
+import { SchedulerLoop, type TickOutcome } from './scheduler/scheduler-loop';
 
 export interface RunningServer {
   runway: Runway;
@@ -22,6 +23,8 @@ export interface StartServerOptions {
   clock?: Clock;
   /** Start the scheduler loop (default true). Tests that drive ticks by hand turn it off. */
   schedulerLoop?: boolean;
+  /** Decide in a worker thread (default true); false decides on the main thread. */
+  schedulerWorker?: boolean;
   log?: (line: string) => void;
 }
 
@@ -51,12 +54,23 @@ export async function startServer(config: RunwayConfig, options: StartServerOpti
   });
   metrics.attach(runway.feed, () => runway.experimentStore.countByState());
   const adminToken = ensureAdminToken(runway, config.adminTokenPath);
-  const loop = new SchedulerLoop(runway.scheduler, config.tickIntervalMs);
+  // Deciding over thousands of experiments takes tens of milliseconds: it runs in a worker
+  // thread so that requests are never queued behind a tick (docs/decisions).
+  const worker = options.schedulerWorker === false ? null : new DecisionWorker(config.dbPath);
+  runway.gates.useWorker(worker);
+  const loop = new SchedulerLoop(async (): Promise<TickOutcome> => {
+    if (!worker) {
+      runway.scheduler.tick();
+      return 'done';
+    }
+    return (await runway.scheduler.tickOffThread(worker)) ? 'done' : 'stale';
+  }, config.tickIntervalMs);
   let loopRunning = false;
   const unsubscribe = runway.feed.subscribe((rows) => {
     // The scheduler's own changes do not need another tick; everyone else's might.
     if (rows.some((row) => row.actor !== 'runway:scheduler')) loop.nudge();
   });
+  const unsubscribeSignals = runway.feed.subscribeSignals(() => loop.nudge());
   const server = createRunwayHttpServer({ runway, metrics, maxBodyBytes: config.maxBodyBytes, isReady: () => loopRunning || options.schedulerLoop === false });
   const address = await listen(server, config.port, config.host);
   if (options.schedulerLoop !== false) {
@@ -81,6 +95,10 @@ export async function startServer(config: RunwayConfig, options: StartServerOpti
       loop.stop();
       loopRunning = false;
       unsubscribe();
+      unsubscribeSignals();
+      await loop.idle();
+      runway.gates.useWorker(null);
+      await worker?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       runway.close();

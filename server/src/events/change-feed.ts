@@ -9,10 +9,21 @@ export type ChangeListener = (rows: readonly AuditRow[]) => void;
  */
 export class ChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
+  private readonly signalListeners = new Set<() => void>();
 
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Listens to committed changes that are not audited (guardrail verdicts, which are frequent). */
+  subscribeSignals(listener: () => void): () => void {
+    this.signalListeners.add(listener);
+    return () => this.signalListeners.delete(listener);
+  }
+
+  signal(): void {
+    for (const listener of this.signalListeners) listener();
   }
 
   publish(rows: readonly AuditRow[]): void {

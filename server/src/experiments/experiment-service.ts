@@ -321,6 +321,7 @@ export class ExperimentService {
   recordGuardrailVerdict(key: string, sli: string, verdict: 'pass' | 'fail' | 'inconclusive' | 'no_data', details: Record<string, unknown>): void {
     const row = this.require(key);
     this.deps.store.setGuardrailStatus(key, sli, verdict, row.stageIndex, this.deps.clock.now(), details);
+    this.deps.feed.signal();
   }
 
   // ---- internals ---------------------------------------------------------------------------

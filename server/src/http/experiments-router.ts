@@ -9,17 +9,20 @@ import {
 import { protectedProcedure, router } from './trpc';
 
 export const experimentsRouter = router({
-  list: protectedProcedure.input(listExperimentsInput).query(({ ctx, input }) => ctx.runway.experiments.list(input ?? {}, ctx.actor)),
-  get: protectedProcedure.input(keyInput).query(({ ctx, input }) => ctx.runway.experiments.get(input.key, ctx.actor)),
+  // Reads first bring the scheduler's blocked reasons up to every committed change.
+  list: protectedProcedure.input(listExperimentsInput).query(async ({ ctx, input }) => {
+    await ctx.runway.gates.refresh();
+    return ctx.runway.experiments.list(input ?? {}, ctx.actor);
+  }),
+  get: protectedProcedure.input(keyInput).query(async ({ ctx, input }) => {
+    await ctx.runway.gates.refresh();
+    return ctx.runway.experiments.get(input.key, ctx.actor);
+  }),
   blastRadius: protectedProcedure.input(keyInput).query(({ ctx, input }) => ctx.runway.experiments.blastRadius(input.key, ctx.actor)),
   validate: protectedProcedure.input(validateInput).query(({ ctx, input }) => ctx.runway.experiments.validate(input.specs, ctx.actor)),
-  enqueue: protectedProcedure.input(enqueueInput).mutation(({ ctx, input }) => {
-    const result = ctx.runway.experiments.enqueue(input, ctx.actor);
-    return {
-      ...result,
-      experiments: result.experiments.map((entry) => ({ ...entry, blockedReasons: [...ctx.runway.gates.blockedReasons(entry.key)] })),
-    };
-  }),
+  // The answer is the durable result only (and what an idempotent retry gets back); why an
+  // experiment waits comes from experiments.get, once the scheduler has looked at it.
+  enqueue: protectedProcedure.input(enqueueInput).mutation(({ ctx, input }) => ctx.runway.experiments.enqueue(input, ctx.actor)),
   submit: protectedProcedure.input(transitionInput).mutation(({ ctx, input }) => ctx.runway.experiments.submit(input.key, input.expectedVersion, ctx.actor)),
   approve: protectedProcedure.input(reasonedTransitionInput).mutation(({ ctx, input }) =>
     ctx.runway.experiments.approve(input.key, input.expectedVersion, input.reason, ctx.actor),

@@ -44,18 +44,18 @@ on keys it already enqueued.`,
           issuePrefix: `${file}: `,
         });
       }
-      ctx.printJson(result);
+      // The enqueue answer is the durable result (for a replay, the original one); the current
+      // state and what blocks each experiment come from reading it back.
+      const rows = await Promise.all(
+        result.experiments.map(async (entry) => {
+          const current = await api.experiments.get.query({ key: entry.key });
+          return { key: entry.key, state: current.state, version: current.version, blockedReasons: current.blockedReasons };
+        }),
+      );
+      ctx.printJson({ ...result, current: rows });
       if (ctx.json) return 0;
-      let rows = result.experiments.map((experiment) => ({ ...experiment }));
       if (result.replayed) {
         ctx.print(`already enqueued by an earlier request with idempotency key "${options.idempotencyKey}"; nothing changed. Current states:`);
-        // The stored answer has the states of the first request; people want the current ones.
-        rows = await Promise.all(
-          rows.map(async (row) => {
-            const current = await api.experiments.get.query({ key: row.key });
-            return { ...row, state: current.state, version: current.version, blockedReasons: current.blockedReasons };
-          }),
-        );
       } else {
         ctx.print(`enqueued ${plural(result.experiments.length, 'experiment')} from ${file}`);
       }

@@ -1,0 +1,26 @@
+// Runs in a worker thread: loads the scheduler snapshot through its own read-only connection and
+// calls decide(), so a tick over thousands of experiments never blocks the HTTP thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { DefinitionCache } from '../experiments/definition-cache';
+import { decide } from './decide';
+import { SchedulerStore } from './scheduler-store';
+
+export interface DecisionRequest {
+  id: number;
+  nowMs: number;
+}
+
+const { dbPath } = workerData as { dbPath: string };
+const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+const store = new SchedulerStore(db, new DefinitionCache());
+
+parentPort!.on('message', (request: DecisionRequest) => {
+  try {
+    const decision = decide(store.loadSnapshot(request.nowMs), request.nowMs);
+    parentPort!.postMessage({ id: request.id, decision });
+  } catch (error) {
+    parentPort!.postMessage({ id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
