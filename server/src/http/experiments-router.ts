@@ -15,7 +15,7 @@ export const experimentsRouter = router({
     return ctx.runway.experiments.list(input ?? {}, ctx.actor);
   }),
   get: protectedProcedure.input(keyInput).query(async ({ ctx, input }) => {
-    await ctx.runway.gates.refresh();
+    await ctx.runway.gates.refresh([input.key]);
     return ctx.runway.experiments.get(input.key, ctx.actor);
   }),
   blastRadius: protectedProcedure.input(keyInput).query(({ ctx, input }) => ctx.runway.experiments.blastRadius(input.key, ctx.actor)),

@@ -3,12 +3,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { DefinitionCache } from '../experiments/definition-cache';
-import { decide } from './decide';
+import { decide, type SchedulerDecision } from './decide';
 import { SchedulerStore } from './scheduler-store';
 
 export interface DecisionRequest {
   id: number;
   nowMs: number;
+  /**
+   * What to send back. A full decision at 10k experiments is megabytes that the main thread
+   * would have to deserialize: ticks take the actions only, reads the reasons they need.
+   */
+  detail: 'actions' | 'all' | { keys: string[] };
 }
 
 const { dbPath } = workerData as { dbPath: string };
@@ -19,8 +24,19 @@ const store = new SchedulerStore(db, new DefinitionCache());
 parentPort!.on('message', (request: DecisionRequest) => {
   try {
     const decision = decide(store.loadSnapshot(request.nowMs), request.nowMs);
-    parentPort!.postMessage({ id: request.id, decision });
+    parentPort!.postMessage({ id: request.id, decision: trim(decision, request.detail) });
   } catch (error) {
     parentPort!.postMessage({ id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
 });
+
+function trim(decision: SchedulerDecision, detail: DecisionRequest['detail']): SchedulerDecision {
+  if (detail === 'all') return decision;
+  if (detail === 'actions') return { ...decision, blocked: [], held: [] };
+  const keys = new Set(detail.keys);
+  return {
+    ...decision,
+    blocked: decision.blocked.filter((entry) => keys.has(entry.key)),
+    held: decision.held.filter((entry) => keys.has(entry.key)),
+  };
+}

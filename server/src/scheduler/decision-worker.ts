@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { SchedulerDecision } from './decide';
+import type { DecisionRequest } from './decision-worker-thread';
 
 /** Computes scheduler decisions in a worker thread over the same database file. */
 export class DecisionWorker {
@@ -27,12 +28,13 @@ export class DecisionWorker {
     this.worker.on('exit', (code) => fail(new Error(`scheduler worker exited (code ${code})`)));
   }
 
-  decide(nowMs: number): Promise<SchedulerDecision> {
+  /** A decision at `nowMs`; `detail` says which blocked reasons to bring back (see DecisionRequest). */
+  decide(nowMs: number, detail: DecisionRequest['detail']): Promise<SchedulerDecision> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, nowMs });
+      this.worker.postMessage({ id, nowMs, detail } satisfies DecisionRequest);
     });
   }
 

@@ -14,6 +14,8 @@ interface KnownDecision {
   atMs: number;
   decision: SchedulerDecision;
   reasons: Map<string, readonly BlockedReason[]>;
+  /** The keys whose reasons it holds; null when it holds every experiment's. */
+  covered: ReadonlySet<string> | null;
 }
 
 /**
@@ -40,13 +42,16 @@ export class GateEvaluator {
     return this.store.loadSnapshot(this.clock.now());
   }
 
-  /** Records a decision computed elsewhere (a tick) at `epoch`, if it is newer than what is known. */
-  offer(decision: SchedulerDecision, epoch: number, atMs: number): void {
+  /**
+   * Records a complete decision computed elsewhere (an in-process tick) at `epoch`, or one with
+   * the reasons of `covered` keys only, if it is newer than what is known.
+   */
+  offer(decision: SchedulerDecision, epoch: number, atMs: number, covered: ReadonlySet<string> | null = null): void {
     if (this.known && this.known.epoch > epoch) return;
     const reasons = new Map<string, readonly BlockedReason[]>();
     for (const entry of decision.blocked) reasons.set(entry.key, entry.reasons);
     for (const entry of decision.held) reasons.set(entry.key, entry.reasons);
-    this.known = { epoch, atMs, decision, reasons };
+    this.known = { epoch, atMs, decision, reasons, covered };
   }
 
   /**
@@ -54,17 +59,20 @@ export class GateEvaluator {
    * With a worker this is the latest decision, which `refresh()` brings up to date.
    */
   blockedReasons(key: string): readonly BlockedReason[] {
-    if (!this.worker || !this.known) this.ensureInProcess();
+    if (!this.worker || !this.known || (this.known.covered !== null && !this.known.covered.has(key))) this.ensureInProcess();
     return this.known!.reasons.get(key) ?? [];
   }
 
   current(): SchedulerDecision {
-    if (!this.worker || !this.known) this.ensureInProcess();
+    if (!this.worker || !this.known || this.known.covered !== null) this.ensureInProcess();
     return this.known!.decision;
   }
 
-  /** Makes the known decision reflect every change committed so far (and be under a second old). */
-  async refresh(): Promise<void> {
+  /**
+   * Makes the known reasons of `keys` (every experiment's when omitted) reflect every change
+   * committed so far, and be under a second old.
+   */
+  async refresh(keys?: readonly string[]): Promise<void> {
     if (!this.worker) {
       this.ensureInProcess();
       return;
@@ -72,7 +80,11 @@ export class GateEvaluator {
     // Only what was committed before this call must be reflected: later changes cannot keep a
     // reader waiting.
     const target = this.epochs.current();
-    while (!this.isFresh(target)) {
+    while (!this.isFresh(target, keys)) {
+      if (keys) {
+        await this.fetchFromWorker(this.worker, keys);
+        continue;
+      }
       this.inFlight ??= this.fetchFromWorker(this.worker).finally(() => {
         this.inFlight = null;
       });
@@ -98,15 +110,19 @@ export class GateEvaluator {
     return decision.held.find((entry) => entry.key === key)?.reasons ?? [];
   }
 
-  private isFresh(epoch = this.epochs.current()): boolean {
+  private isFresh(epoch = this.epochs.current(), keys?: readonly string[]): boolean {
     const nowMs = this.clock.now();
-    return this.known !== null && this.known.epoch >= epoch && nowMs - this.known.atMs < MAX_AGE_MS && nowMs >= this.known.atMs;
+    const known = this.known;
+    if (known === null || known.epoch < epoch || nowMs - known.atMs >= MAX_AGE_MS || nowMs < known.atMs) return false;
+    if (known.covered === null) return true;
+    return keys !== undefined && keys.every((key) => known.covered!.has(key));
   }
 
-  private async fetchFromWorker(worker: DecisionWorker): Promise<void> {
+  private async fetchFromWorker(worker: DecisionWorker, keys?: readonly string[]): Promise<void> {
     const epoch = this.epochs.current();
     const nowMs = this.clock.now();
-    this.offer(await worker.decide(nowMs), epoch, nowMs);
+    const decision = await worker.decide(nowMs, keys ? { keys: [...keys] } : 'all');
+    this.offer(decision, epoch, nowMs, keys ? new Set(keys) : null);
   }
 
   private ensureInProcess(): void {

@@ -38,10 +38,13 @@ describe('ticks decided in the worker thread', () => {
     runway.experiments.enqueue({ specs: [spec('base'), spec('next', { requires: ['base'] })] }, alice);
     const inProcess = runway.gates.current();
     const result = await runway.scheduler.tickOffThread(worker);
-    expect(result?.decision).toEqual(inProcess);
+    // A tick brings back the actions only; reads fetch the reasons they need.
+    expect(result?.decision).toEqual({ ...inProcess, blocked: [], held: [] });
     expect(result?.applied.changed).toEqual([{ key: 'base', fromState: 'queued', toState: 'running', version: 2 }]);
-    await runway.gates.refresh();
+    await runway.gates.refresh(['next']);
     expect(runway.gates.blockedReasons('next').map((reason) => reason.message)).toEqual(['requires base (running, stage 1/1)']);
+    await runway.gates.refresh();
+    expect(runway.gates.current().blocked.map((entry) => entry.key)).toEqual(['next']);
   });
 
   it('drops a decision that a change made meanwhile could invalidate, and applies one that only new enqueues followed', async () => {

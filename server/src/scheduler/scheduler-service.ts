@@ -62,9 +62,9 @@ export class SchedulerService {
     const started = performance.now();
     const epoch = this.epochs.current();
     const nowMs = this.clock.now();
-    const decision = await worker.decide(nowMs);
+    // Actions only: the reasons for reads are fetched when someone reads.
+    const decision = await worker.decide(nowMs, 'actions');
     if (!this.epochs.safeSince(epoch)) return null;
-    this.gates.offer(decision, epoch, nowMs);
     let applied = NOTHING_CHANGED;
     if (hasWork(decision)) {
       try {
