@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Actor } from '../../server/src/actor';
 import { ManualClock } from '../../server/src/clock';
 import { createRunway, type Runway } from '../../server/src/runway';
+import { DecisionWorker } from '../../server/src/scheduler/decision-worker';
 import { decide, type SchedulerDecision } from '../../server/src/scheduler/decide';
 import { edgeCount, generateFleet } from './fleet';
 import { progress, summarize, timeSync, type Checks, type Summary } from './stats';
@@ -25,6 +26,8 @@ export interface TickBenchResult {
   /** Snapshot load right after a write: every row read again. */
   freshLoad: Summary;
   decide: Summary;
+  /** Present once measured: the tick decided in the worker thread, as the server runs it. */
+  workerTick?: Summary;
   ticksThatApplied: number;
   states: Record<string, number>;
   edges: number;
@@ -38,12 +41,36 @@ const ADMIN: Actor = { userId: null, name: 'bench-admin', role: 'admin' };
  * freeze and a spent error budget, then a simulated day of ticks (starts, ramps, completions,
  * guardrail verdicts, a few pauses). Then the clock stops and steady-state ticks are timed.
  */
-export function runTickBench(options: TickBenchOptions, checks: Checks): TickBenchResult {
+export async function runTickBench(options: TickBenchOptions, checks: Checks): Promise<TickBenchResult> {
   const fleet = prepareTickFleet(options, checks);
   try {
-    return measureTicks(fleet, options, checks);
+    const result = measureTicks(fleet, options, checks);
+    return { ...result, workerTick: await measureWorkerTicks(fleet, options, checks) };
   } finally {
     fleet.close();
+  }
+}
+
+/**
+ * The tick as the server runs it: decided in the worker thread over its own connection, the
+ * decision applied on the main thread. This is what a request may wait behind: only the apply.
+ */
+async function measureWorkerTicks(fleet: PreparedFleet, options: TickBenchOptions, checks: Checks): Promise<Summary> {
+  progress(`tick at ${fleet.label}: timing ${options.runs} ticks decided in the worker thread…`);
+  const worker = new DecisionWorker(fleet.dbPath);
+  try {
+    const samples: number[] = [];
+    let stale = 0;
+    for (let run = 0; run < options.warmup + options.runs; run++) {
+      const started = performance.now();
+      const result = await fleet.runway.scheduler.tickOffThread(worker);
+      if (result === null) stale++;
+      if (run >= options.warmup) samples.push(performance.now() - started);
+    }
+    checks.check(stale === 0, `worker ticks at ${fleet.label} were never stale with nothing else writing`);
+    return summarize(samples);
+  } finally {
+    await worker.close();
   }
 }
 

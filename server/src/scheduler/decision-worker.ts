@@ -10,7 +10,12 @@ export class DecisionWorker {
   private failure: Error | null = null;
 
   constructor(dbPath: string) {
-    this.worker = new Worker(new URL('./decision-worker-entry.mjs', import.meta.url), { workerData: { dbPath } });
+    // A larger young generation: a decision at 10k experiments allocates ~14 MB that all lives until
+    // decide() returns, and scavenging it repeatedly in a small nursery was most of its time.
+    this.worker = new Worker(new URL('./decision-worker-entry.mjs', import.meta.url), {
+      workerData: { dbPath },
+      resourceLimits: { maxYoungGenerationSizeMb: 96 },
+    });
     this.worker.unref();
     this.worker.on('message', (message: { id: number; decision?: SchedulerDecision; error?: string }) => {
       const waiter = this.pending.get(message.id);
