@@ -26,7 +26,7 @@ export interface EnqueueBenchResult {
   queuedAtStart: number;
   states: Record<string, number>;
   /** The parts of one enqueue request, timed in-process with the scheduler loop paused. */
-  parts: { service: Summary; blockedReasons: Summary; tick: Summary };
+  parts: { service: Summary; tick: Summary };
   enqueue: Summary;
   healthz: Summary;
   floor: Summary;
@@ -149,15 +149,14 @@ export async function runEnqueueBench(
       }
 
       // The same work, part by part, in-process: what the enqueue procedure does (validate, graph
-      // check, insert, audit, commit), the blocked reasons it answers with, and the tick the
-      // scheduler loop runs right after every change.
+      // check, insert, audit, commit), and the tick a change triggers — which the server runs in
+      // its worker thread, off the request path.
       progress(
         `where an enqueue spends its time: ${options.breakdown} in-process enqueues, scheduler loop paused…`,
       );
       server.loop.stop();
       const parts = {
         service: [] as number[],
-        blockedReasons: [] as number[],
         tick: [] as number[],
       };
       const partsWarmup = Math.min(20, Math.floor(options.breakdown / 5));
@@ -171,10 +170,6 @@ export async function runEnqueueBench(
         runway.experiments.enqueue({ specs: [spec] }, actor);
         let now = performance.now();
         if (index >= partsWarmup) parts.service.push(now - started);
-        started = now;
-        runway.gates.blockedReasons(spec.key);
-        now = performance.now();
-        if (index >= partsWarmup) parts.blockedReasons.push(now - started);
         started = now;
         runway.scheduler.tick();
         now = performance.now();
@@ -206,7 +201,6 @@ export async function runEnqueueBench(
         states,
         parts: {
           service: summarize(parts.service),
-          blockedReasons: summarize(parts.blockedReasons),
           tick: summarize(parts.tick),
         },
         enqueue: summarize(samples),

@@ -90,12 +90,7 @@ add(
   enqueue.parts.service.p50,
   'ms',
 );
-add(
-  `  enqueue part: blocked reasons for the answer (snapshot + decide): p50`,
-  enqueue.parts.blockedReasons.p50,
-  'ms',
-);
-add(`  enqueue part: the tick the change triggers: p50`, enqueue.parts.tick.p50, 'ms');
+add(`  the tick a change triggers, in process (the server runs it in its worker): p50`, enqueue.parts.tick.p50, 'ms');
 add(
   `queued (or pending approval) when the HTTP enqueues began`,
   enqueue.queuedAtStart,
