@@ -44,10 +44,15 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 function runway(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const fullEnv = cleanEnv({ RUNWAY_URL: url, RUNWAY_DB: join(dir, 'runway.db'), ...env });
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env: fullEnv, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: dir, env: fullEnv, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -55,15 +60,20 @@ function json<T = Record<string, unknown>>(result: CliResult): T {
   try {
     return JSON.parse(result.stdout) as T;
   } catch {
-    throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
+    throw new Error(
+      `stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,
+    );
   }
 }
 
 /** Reads an experiment straight from the API (plain fetch), to wait for the scheduler. */
 async function experiment(key: string): Promise<{ state: string; version: number }> {
-  const response = await fetch(`${url}/trpc/experiments.get?input=${encodeURIComponent(JSON.stringify({ key }))}`, {
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
+  const response = await fetch(
+    `${url}/trpc/experiments.get?input=${encodeURIComponent(JSON.stringify({ key }))}`,
+    {
+      headers: { authorization: `Bearer ${adminToken}` },
+    },
+  );
   const body = (await response.json()) as { result: { data: { state: string; version: number } } };
   return body.result.data;
 }
@@ -74,14 +84,23 @@ async function waitForState(key: string, state: string, timeoutMs = 10_000): Pro
   for (;;) {
     const current = await experiment(key);
     if (current.state === state) return;
-    if (Date.now() > deadline) throw new Error(`${key} is ${current.state}, still not ${state} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${key} is ${current.state}, still not ${state} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 function waitForListening(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runway serve printed no URL within ${timeoutMs} ms:\n${serverStdout}\n${serverStderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `runway serve printed no URL within ${timeoutMs} ms:\n${serverStdout}\n${serverStderr}`,
+          ),
+        ),
+      timeoutMs,
+    );
     child.stdout!.on('data', (chunk: string) => {
       serverStdout += chunk;
       const match = /Runway listening on (http:\/\/\S+)/.exec(serverStdout);
@@ -136,20 +155,33 @@ describe('runway CLI against a server child process', () => {
   });
 
   it('validates specs offline and against the server, naming every problem by file and path', async () => {
-    const [good, bad] = await Promise.all([runway(['validate', fixture('pipeline.yaml')]), runway(['validate', fixture('bad.yaml')])]);
+    const [good, bad] = await Promise.all([
+      runway(['validate', fixture('pipeline.yaml')]),
+      runway(['validate', fixture('bad.yaml')]),
+    ]);
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('ok: 2 specs in 1 file, no problems');
     expect(good.stdout).toContain(`checked against the server at ${url}`);
 
     expect(bad.code).toBe(1);
     const badFile = fixture('bad.yaml');
-    expect(bad.stdout).toContain(`${badFile}: stages[1].percent: must be greater than stages[0].percent (50)`);
+    expect(bad.stdout).toContain(
+      `${badFile}: stages[1].percent: must be greater than stages[0].percent (50)`,
+    );
     expect(bad.stdout).toContain(`${badFile}: stages[1].hold: is not a duration`);
-    expect(bad.stdout).toContain(`${badFile}: requires[0]: unknown experiment "no-such-experiment"`);
+    expect(bad.stdout).toContain(
+      `${badFile}: requires[0]: unknown experiment "no-such-experiment"`,
+    );
   });
 
   it('enqueues both documents of a YAML file; a retry with the same idempotency key returns the same result', async () => {
-    const first = await runway(['enqueue', fixture('pipeline.yaml'), '--idempotency-key', 'ci-42', '--json']);
+    const first = await runway([
+      'enqueue',
+      fixture('pipeline.yaml'),
+      '--idempotency-key',
+      'ci-42',
+      '--json',
+    ]);
     expect(first.code).toBe(0);
     const result = json<{
       replayed: boolean;
@@ -178,7 +210,9 @@ describe('runway CLI against a server child process', () => {
     expect(replay.experiments).toEqual(result.experiments);
 
     expect(duplicate.code).toBe(1);
-    expect(duplicate.stderr).toContain(`${fixture('pipeline.yaml')}: [0].key: an experiment "api-v3" already exists`);
+    expect(duplicate.stderr).toContain(
+      `${fixture('pipeline.yaml')}: [0].key: an experiment "api-v3" already exists`,
+    );
 
     expect(risky.code).toBe(0);
     expect(risky.stdout).toMatch(/search-rank\s+pending_approval\s+1/);
@@ -193,7 +227,9 @@ describe('runway CLI against a server child process', () => {
     ]);
     expect(online.code).toBe(0);
     expect(offline.code).toBe(1);
-    expect(offline.stdout).toContain(`${fixture('cart-badge.yaml')}: after[0]: unknown experiment "api-v3"`);
+    expect(offline.stdout).toContain(
+      `${fixture('cart-badge.yaml')}: after[0]: unknown experiment "api-v3"`,
+    );
     expect(offline.stdout).toContain(`checked offline only: cannot reach the server at ${deadUrl}`);
   });
 
@@ -213,11 +249,15 @@ describe('runway CLI against a server child process', () => {
     expect(lines[row + 1]).toBe('    blocked: requires api-v3 (running, stage 1/1)');
     expect(lines.find((line) => line.startsWith('search-rank '))).toMatch(/pending_approval/);
 
-    expect(json<{ experiments: Array<{ key: string }> }>(running).experiments.map((entry) => entry.key)).toEqual(['api-v3']);
+    expect(
+      json<{ experiments: Array<{ key: string }> }>(running).experiments.map((entry) => entry.key),
+    ).toEqual(['api-v3']);
 
     expect(showQueued.code).toBe(0);
     expect(showQueued.stdout).toMatch(/requires\s+api-v3/);
-    expect(showQueued.stdout).toContain('Blocked (why it has not started)\n  - requires api-v3 (running, stage 1/1)');
+    expect(showQueued.stdout).toContain(
+      'Blocked (why it has not started)\n  - requires api-v3 (running, stage 1/1)',
+    );
     expect(showQueued.stdout).toMatch(/2\s+50%\s+1h\s+required/);
     expect(showRunning.stdout).toMatch(/>\s+1\s+100%\s+1h/);
     expect(showRunning.stdout).toMatch(/dependents\s+checkout-v2/);
@@ -234,7 +274,10 @@ describe('runway CLI against a server child process', () => {
     expect(pause.stdout).toContain('paused api-v3: running -> paused');
     const resume = await runway(['resume', 'api-v3', '--json']);
     expect(resume.code).toBe(0);
-    expect(json(resume)).toMatchObject({ action: 'resume', changed: [{ key: 'api-v3', fromState: 'paused', toState: 'running' }] });
+    expect(json(resume)).toMatchObject({
+      action: 'resume',
+      changed: [{ key: 'api-v3', fromState: 'paused', toState: 'running' }],
+    });
   });
 
   it('advances to completion by hand, after which the dependent starts', async () => {
@@ -245,9 +288,19 @@ describe('runway CLI against a server child process', () => {
   });
 
   it('freezes a service; approval needs someone other than the author; plan shows the start after the freeze', async () => {
-    const freeze = await runway(['freeze', '--service', 'search', '--until', '2h', '--reason', 'search incident']);
+    const freeze = await runway([
+      'freeze',
+      '--service',
+      'search',
+      '--until',
+      '2h',
+      '--reason',
+      'search incident',
+    ]);
     expect(freeze.code).toBe(0);
-    expect(freeze.stdout).toMatch(/^froze search until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(in 2h\): search incident/);
+    expect(freeze.stdout).toMatch(
+      /^froze search until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(in 2h\): search incident/,
+    );
 
     const [created, selfApproval] = await Promise.all([
       runway(['token', 'create', '--name', 'bob', '--role', 'release-manager', '--json']),
@@ -260,22 +313,46 @@ describe('runway CLI against a server child process', () => {
     expect(bob).toMatchObject({ user: 'bob', role: 'release-manager' });
 
     const [approve, whoami] = await Promise.all([
-      runway(['approve', 'search-rank', '--reason', 'reviewed the ranking eval'], { RUNWAY_TOKEN: bob.token }),
+      runway(['approve', 'search-rank', '--reason', 'reviewed the ranking eval'], {
+        RUNWAY_TOKEN: bob.token,
+      }),
       runway(['whoami', '--json'], { RUNWAY_TOKEN: bob.token }),
     ]);
     expect(approve.code).toBe(0);
     expect(approve.stdout).toContain('approved search-rank: pending_approval -> queued');
-    expect(json(whoami)).toMatchObject({ name: 'bob', role: 'release-manager', tokenFrom: 'RUNWAY_TOKEN' });
+    expect(json(whoami)).toMatchObject({
+      name: 'bob',
+      role: 'release-manager',
+      tokenFrom: 'RUNWAY_TOKEN',
+    });
 
-    const [show, plan, planText] = await Promise.all([runway(['show', 'search-rank']), runway(['plan', '--json']), runway(['plan'])]);
-    expect(show.stdout).toMatch(/- freeze window on search until \d{2}:\d{2} UTC \(search incident\)/);
+    const [show, plan, planText] = await Promise.all([
+      runway(['show', 'search-rank']),
+      runway(['plan', '--json']),
+      runway(['plan']),
+    ]);
+    expect(show.stdout).toMatch(
+      /- freeze window on search until \d{2}:\d{2} UTC \(search incident\)/,
+    );
     expect(show.stdout).toMatch(/bob approved the experiment: reviewed the ranking eval/);
-    const forecast = json<{ generatedAtMs: number; entries: Array<{ key: string; state: string; expectedStartMs: number | null; expectedCompleteMs: number | null }> }>(plan);
+    const forecast = json<{
+      generatedAtMs: number;
+      entries: Array<{
+        key: string;
+        state: string;
+        expectedStartMs: number | null;
+        expectedCompleteMs: number | null;
+      }>;
+    }>(plan);
     const search = forecast.entries.find((entry) => entry.key === 'search-rank')!;
     expect(search.state).toBe('queued');
-    expect(search.expectedStartMs! - forecast.generatedAtMs).toBeGreaterThan(2 * 3_600_000 - 60_000);
+    expect(search.expectedStartMs! - forecast.generatedAtMs).toBeGreaterThan(
+      2 * 3_600_000 - 60_000,
+    );
     expect(search.expectedStartMs! - forecast.generatedAtMs).toBeLessThanOrEqual(2 * 3_600_000);
-    expect(forecast.entries.find((entry) => entry.key === 'checkout-v2')!.expectedCompleteMs).not.toBeNull();
+    expect(
+      forecast.entries.find((entry) => entry.key === 'checkout-v2')!.expectedCompleteMs,
+    ).not.toBeNull();
     expect(planText.stdout).toMatch(/^KEY\s+STATE\s+EXPECTED START\s+EXPECTED COMPLETION$/m);
     expect(planText.stdout).toContain('assumes: stage approvals granted when due');
 
@@ -288,14 +365,27 @@ describe('runway CLI against a server child process', () => {
   it('rolls back with its cascade, dependents first, and the audit log names the cause and verifies', async () => {
     const rollback = await runway(['rollback', 'api-v3', '--reason', 'payment errors up 3x']);
     expect(rollback.code).toBe(0);
-    expect(rollback.stdout).toContain('Rolling back api-v3 first rolls back 1 live experiment that depends on it');
+    expect(rollback.stdout).toContain(
+      'Rolling back api-v3 first rolls back 1 live experiment that depends on it',
+    );
     expect(rollback.stdout).toContain('rolled back 2 experiments (cascade from api-v3):');
     const done = rollback.stdout.slice(rollback.stdout.indexOf('rolled back 2'));
-    expect(done).toMatch(/checkout-v2\s+running\s+rolled_back[\s\S]*api-v3\s+completed\s+rolled_back/);
+    expect(done).toMatch(
+      /checkout-v2\s+running\s+rolled_back[\s\S]*api-v3\s+completed\s+rolled_back/,
+    );
 
-    const [audit, verify] = await Promise.all([runway(['audit', '--experiment', 'checkout-v2', '--json']), runway(['audit', '--verify'])]);
-    const entries = json<{ entries: Array<{ action: string; cause: string | null; reason: string | null }> }>(audit).entries;
-    expect(entries.at(-1)).toMatchObject({ action: 'experiment.rollback', cause: 'api-v3', reason: 'cascade from api-v3: payment errors up 3x' });
+    const [audit, verify] = await Promise.all([
+      runway(['audit', '--experiment', 'checkout-v2', '--json']),
+      runway(['audit', '--verify']),
+    ]);
+    const entries = json<{
+      entries: Array<{ action: string; cause: string | null; reason: string | null }>;
+    }>(audit).entries;
+    expect(entries.at(-1)).toMatchObject({
+      action: 'experiment.rollback',
+      cause: 'api-v3',
+      reason: 'cascade from api-v3: payment errors up 3x',
+    });
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/^audit chain valid: \d+ rows$/m);
   });
@@ -312,7 +402,9 @@ describe('runway CLI against a server child process', () => {
     expect(results[0]!.stderr).toContain("unknown command 'lst'");
     expect(results[0]!.stderr).toContain('Did you mean list?');
     expect(results[1]!.stderr).toContain("missing required argument 'key'");
-    expect(json(results[4]!)).toMatchObject({ error: { code: 'USAGE', message: expect.stringContaining('unknown state "runing"') } });
+    expect(json(results[4]!)).toMatchObject({
+      error: { code: 'USAGE', message: expect.stringContaining('unknown state "runing"') },
+    });
   });
 
   it('exits 1 with a clear message for an unknown experiment, a server that is down, or no token', async () => {
@@ -326,9 +418,18 @@ describe('runway CLI against a server child process', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('error: no experiment "no-such-thing"');
     expect(unknownJson.code).toBe(1);
-    expect(json(unknownJson)).toEqual({ error: { code: 'NOT_FOUND', message: 'no experiment "no-such-thing"', issues: [], details: { key: 'no-such-thing' } } });
+    expect(json(unknownJson)).toEqual({
+      error: {
+        code: 'NOT_FOUND',
+        message: 'no experiment "no-such-thing"',
+        issues: [],
+        details: { key: 'no-such-thing' },
+      },
+    });
     expect(down.code).toBe(1);
-    expect(down.stderr).toContain(`cannot reach the Runway server at ${deadUrl} (connection refused)`);
+    expect(down.stderr).toContain(
+      `cannot reach the Runway server at ${deadUrl} (connection refused)`,
+    );
     expect(down.stderr).toContain('npm start');
     expect(noToken.code).toBe(1);
     expect(noToken.stderr).toContain('no API token');
@@ -336,9 +437,23 @@ describe('runway CLI against a server child process', () => {
   });
 
   it('has help for the program and for each command', async () => {
-    const [help, enqueueHelp] = await Promise.all([runway(['--help']), runway(['help', 'enqueue'])]);
+    const [help, enqueueHelp] = await Promise.all([
+      runway(['--help']),
+      runway(['help', 'enqueue']),
+    ]);
     expect(help.code).toBe(0);
-    for (const command of ['validate', 'enqueue', 'list', 'show', 'rollback', 'plan', 'freeze', 'audit', 'token', 'serve']) {
+    for (const command of [
+      'validate',
+      'enqueue',
+      'list',
+      'show',
+      'rollback',
+      'plan',
+      'freeze',
+      'audit',
+      'token',
+      'serve',
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
     expect(enqueueHelp.code).toBe(0);
@@ -360,7 +475,12 @@ describe('runway rollback on a terminal', () => {
     try {
       const alice = testServer.client(testServer.tokens.alice);
       const bob = testServer.client(testServer.tokens.bob);
-      await alice.experiments.enqueue.mutate({ specs: [makeSpec('core-api', { stages: [{ percent: 100, hold: '1h' }] }), makeSpec('web-ui', { requires: ['core-api'] })] });
+      await alice.experiments.enqueue.mutate({
+        specs: [
+          makeSpec('core-api', { stages: [{ percent: 100, hold: '1h' }] }),
+          makeSpec('web-ui', { requires: ['core-api'] }),
+        ],
+      });
       await bob.scheduler.tick.mutate();
       const core = await bob.experiments.get.query({ key: 'core-api' });
       await bob.experiments.advance.mutate({ key: 'core-api', expectedVersion: core.version });
@@ -380,14 +500,22 @@ describe('runway rollback on a terminal', () => {
         },
       });
 
-      expect(await main(['rollback', 'core-api', '--reason', 'bad release'], terminal(false))).toBe(1);
+      expect(await main(['rollback', 'core-api', '--reason', 'bad release'], terminal(false))).toBe(
+        1,
+      );
       expect(questions).toEqual(['Roll back 2 experiments?']);
       expect(stdout).toMatch(/web-ui\s+running\s+core-api/);
       expect(stderr).toContain('rollback cancelled; nothing changed');
-      expect(await alice.experiments.get.query({ key: 'web-ui' })).toMatchObject({ state: 'running' });
+      expect(await alice.experiments.get.query({ key: 'web-ui' })).toMatchObject({
+        state: 'running',
+      });
 
-      expect(await main(['rollback', 'core-api', '--reason', 'bad release'], terminal(true))).toBe(0);
-      expect(await main(['rollback', 'web-ui', '--reason', 'again', '--yes'], terminal(true))).toBe(1);
+      expect(await main(['rollback', 'core-api', '--reason', 'bad release'], terminal(true))).toBe(
+        0,
+      );
+      expect(await main(['rollback', 'web-ui', '--reason', 'again', '--yes'], terminal(true))).toBe(
+        1,
+      );
       expect(questions).toHaveLength(2);
       expect(stdout).toContain('rolled back 2 experiments (cascade from core-api)');
       expect(stderr).toContain('cannot rollback web-ui: it is rolled_back');

@@ -10,27 +10,33 @@ beforeEach(async () => {
 afterEach(async () => server.stop());
 
 /** Collects subscription events until `count` have arrived (or fails after a timeout). */
-function collectChanges(token: string, count: number, lastEventId?: string): Promise<AuditEntryView[]> {
+function collectChanges(
+  token: string,
+  count: number,
+  lastEventId?: string,
+): Promise<AuditEntryView[]> {
   const received: AuditEntryView[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       subscription.unsubscribe();
       reject(new Error(`timed out with ${received.length}/${count} events`));
     }, 10_000);
-    const subscription = server.client(token).queue.changes.subscribe(lastEventId ? { lastEventId } : undefined, {
-      onData: (event) => {
-        received.push(event.data);
-        if (received.length === count) {
+    const subscription = server
+      .client(token)
+      .queue.changes.subscribe(lastEventId ? { lastEventId } : undefined, {
+        onData: (event) => {
+          received.push(event.data);
+          if (received.length === count) {
+            clearTimeout(timer);
+            subscription.unsubscribe();
+            resolve(received);
+          }
+        },
+        onError: (error) => {
           clearTimeout(timer);
-          subscription.unsubscribe();
-          resolve(received);
-        }
-      },
-      onError: (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    });
+          reject(error);
+        },
+      });
   });
 }
 
@@ -44,9 +50,13 @@ describe('the HTTP surface', () => {
 
   it('serves Prometheus metrics to a token holder: enqueue latency, transitions, queue depth, tick duration', async () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
-    await server.client(server.tokens.alice).experiments.enqueue.mutate({ specs: [makeSpec('metric-a')] });
+    await server
+      .client(server.tokens.alice)
+      .experiments.enqueue.mutate({ specs: [makeSpec('metric-a')] });
     await server.client(server.tokens.bob).scheduler.tick.mutate();
-    const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.tokens.vic}` } });
+    const response = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${server.tokens.vic}` },
+    });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toContain('runway_enqueue_duration_seconds_count 1');

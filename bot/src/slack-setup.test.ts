@@ -7,8 +7,12 @@ describe('describeSlackSetup', () => {
   });
 
   it('names the events path and a custom Web API URL when configured', () => {
-    expect(describeSlackSetup({ botToken: 'xoxb-1', signingSecret: 's', apiUrl: 'http://127.0.0.1:9/api/' })).toBe(
-      'Slack bot: on, receiving at /slack/events, Web API at http://127.0.0.1:9/api/',
-    );
+    expect(
+      describeSlackSetup({
+        botToken: 'xoxb-1',
+        signingSecret: 's',
+        apiUrl: 'http://127.0.0.1:9/api/',
+      }),
+    ).toBe('Slack bot: on, receiving at /slack/events, Web API at http://127.0.0.1:9/api/');
   });
 });

@@ -3,8 +3,14 @@ import { experimentDeepLink, parseDeepLink } from './deep-link';
 
 describe('parseDeepLink', () => {
   it('opens an experiment by key', () => {
-    expect(parseDeepLink('runway://experiment/checkout-v2')).toEqual({ kind: 'experiment', key: 'checkout-v2' });
-    expect(parseDeepLink(experimentDeepLink('payments-api-v3'))).toEqual({ kind: 'experiment', key: 'payments-api-v3' });
+    expect(parseDeepLink('runway://experiment/checkout-v2')).toEqual({
+      kind: 'experiment',
+      key: 'checkout-v2',
+    });
+    expect(parseDeepLink(experimentDeepLink('payments-api-v3'))).toEqual({
+      kind: 'experiment',
+      key: 'payments-api-v3',
+    });
   });
 
   it('opens the queue for the bare scheme', () => {

@@ -12,7 +12,9 @@ export function parseDeepLink(link: string): DeepLink | null {
   }
   if (url.protocol !== 'runway:') return null;
   // runway://experiment/KEY parses with "experiment" as the host.
-  const parts = [url.hostname, ...url.pathname.split('/')].filter((part) => part !== '').map(decodeURIComponent);
+  const parts = [url.hostname, ...url.pathname.split('/')]
+    .filter((part) => part !== '')
+    .map(decodeURIComponent);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'queue')) return { kind: 'queue' };
   if (parts.length === 2 && parts[0] === 'experiment' && EXPERIMENT_KEY_PATTERN.test(parts[1]!)) {
     return { kind: 'experiment', key: parts[1]! };

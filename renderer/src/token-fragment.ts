@@ -14,5 +14,8 @@ export function takeTokenFromFragment(hash: string): FragmentToken {
   const token = params.get('token');
   params.delete('token');
   const rest = params.toString();
-  return { token: token && token.trim() !== '' ? token.trim() : null, remainingHash: rest ? `#${rest}` : '' };
+  return {
+    token: token && token.trim() !== '' ? token.trim() : null,
+    remainingHash: rest ? `#${rest}` : '',
+  };
 }

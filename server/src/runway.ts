@@ -68,7 +68,14 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     gates,
     clock,
   });
-  const scheduler = new SchedulerService(schedulerStore, experiments, gates, epochs, clock, options.onTick);
+  const scheduler = new SchedulerService(
+    schedulerStore,
+    experiments,
+    gates,
+    epochs,
+    clock,
+    options.onTick,
+  );
   return {
     db,
     dbPath: options.dbPath,

@@ -43,7 +43,10 @@ export function ensureAdminToken(runway: Runway, path: string): string {
   return token;
 }
 
-export async function startServer(config: RunwayConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: RunwayConfig,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const metrics = new RunwayMetrics();
   const runway = createRunway({
@@ -71,14 +74,23 @@ export async function startServer(config: RunwayConfig, options: StartServerOpti
     if (rows.some((row) => row.actor !== 'runway:scheduler')) loop.nudge();
   });
   const unsubscribeSignals = runway.feed.subscribeSignals(() => loop.nudge());
-  const server = createRunwayHttpServer({ runway, metrics, maxBodyBytes: config.maxBodyBytes, isReady: () => loopRunning || options.schedulerLoop === false });
+  const server = createRunwayHttpServer({
+    runway,
+    metrics,
+    maxBodyBytes: config.maxBodyBytes,
+    isReady: () => loopRunning || options.schedulerLoop === false,
+  });
   const address = await listen(server, config.port, config.host);
   if (options.schedulerLoop !== false) {
     loop.start();
     loopRunning = true;
   }
   // The bot itself is not mounted yet: only the "off" line is true today.
-  log(config.slack ? 'Slack bot: credentials are set, but this server does not include the Slack bot yet' : describeSlackSetup(null));
+  log(
+    config.slack
+      ? 'Slack bot: credentials are set, but this server does not include the Slack bot yet'
+      : describeSlackSetup(null),
+  );
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   let closed = false;

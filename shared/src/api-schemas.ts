@@ -5,7 +5,11 @@ import { ROLES } from './roles';
 // Inputs of the typed API, shared by the server (validation) and every client.
 // No .default() here: defaults are applied by the services (CONVENTIONS §3).
 
-export const experimentKeyInput = z.string().trim().min(1, { message: 'key must not be empty' }).max(100);
+export const experimentKeyInput = z
+  .string()
+  .trim()
+  .min(1, { message: 'key must not be empty' })
+  .max(100);
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -15,7 +19,9 @@ const reasonText = z
   .trim()
   .min(1, { message: 'a reason is required' })
   .max(2_000)
-  .refine((text) => !LONE_SURROGATE.test(text), { message: 'must be valid Unicode text (it holds a lone surrogate)' });
+  .refine((text) => !LONE_SURROGATE.test(text), {
+    message: 'must be valid Unicode text (it holds a lone surrogate)',
+  });
 
 export const keyInput = z.strictObject({ key: experimentKeyInput });
 
@@ -29,7 +35,10 @@ export const listExperimentsInput = z
   .optional();
 
 export const enqueueInput = z.strictObject({
-  specs: z.array(z.unknown()).min(1, { message: 'needs at least one spec' }).max(500, { message: 'at most 500 specs per request' }),
+  specs: z
+    .array(z.unknown())
+    .min(1, { message: 'needs at least one spec' })
+    .max(500, { message: 'at most 500 specs per request' }),
   idempotencyKey: z.string().trim().min(1).max(200).optional(),
   draft: z.boolean().optional(),
 });
@@ -105,14 +114,19 @@ export const sliInput = z.strictObject({
 });
 
 export const createTokenInput = z.strictObject({
-  name: z.string().trim().regex(/^[A-Za-z0-9._@-]{1,100}$/, { message: 'name may use letters, digits, . _ @ -' }),
+  name: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._@-]{1,100}$/, { message: 'name may use letters, digits, . _ @ -' }),
   role: z.enum(ROLES),
   email: z.string().email().nullable().optional(),
 });
 
 export const linkUserInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user ID looks like U012ABCDEF' }),
+  slackUserId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user ID looks like U012ABCDEF' }),
   email: z.string().email().nullable().optional(),
 });
 

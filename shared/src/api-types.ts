@@ -48,7 +48,13 @@ export interface ExperimentDetail extends ExperimentView {
     reason: string | null;
   }>;
   approvals: Array<{ stageIndex: number; approver: string; reason: string; atMs: number }>;
-  guardrailStatus: Array<{ sli: string; verdict: GuardrailVerdict; stageIndex: number; evaluatedAtMs: number; details: Record<string, unknown> }>;
+  guardrailStatus: Array<{
+    sli: string;
+    verdict: GuardrailVerdict;
+    stageIndex: number;
+    evaluatedAtMs: number;
+    details: Record<string, unknown>;
+  }>;
   /** Experiments that list this one in requires, directly. */
   dependents: string[];
 }
@@ -68,5 +74,10 @@ export interface BlastRadiusEntry {
 
 export interface TransitionResult {
   /** Every experiment changed, in the order changed (a cascade lists dependents first). */
-  changed: Array<{ key: string; fromState: ExperimentState; toState: ExperimentState; version: number }>;
+  changed: Array<{
+    key: string;
+    fromState: ExperimentState;
+    toState: ExperimentState;
+    version: number;
+  }>;
 }

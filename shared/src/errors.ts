@@ -6,15 +6,47 @@ export const errorRegistry = {
   SPEC_INVALID: { http: 400, trpc: 'BAD_REQUEST', summary: 'The experiment spec is invalid' },
   UNAUTHORIZED: { http: 401, trpc: 'UNAUTHORIZED', summary: 'A valid bearer token is required' },
   FORBIDDEN: { http: 403, trpc: 'FORBIDDEN', summary: 'Your role does not allow this' },
-  SELF_APPROVAL: { http: 403, trpc: 'FORBIDDEN', summary: 'Authors cannot approve their own experiments' },
+  SELF_APPROVAL: {
+    http: 403,
+    trpc: 'FORBIDDEN',
+    summary: 'Authors cannot approve their own experiments',
+  },
   NOT_FOUND: { http: 404, trpc: 'NOT_FOUND', summary: 'Not found' },
-  KEY_EXISTS: { http: 409, trpc: 'CONFLICT', summary: 'An experiment with this key already exists' },
-  VERSION_CONFLICT: { http: 409, trpc: 'CONFLICT', summary: 'The experiment changed since you read it' },
-  INVALID_TRANSITION: { http: 409, trpc: 'CONFLICT', summary: 'The experiment is not in a state that allows this' },
-  IDEMPOTENCY_MISMATCH: { http: 422, trpc: 'UNPROCESSABLE_CONTENT', summary: 'The idempotency key was already used with a different request' },
-  METHOD_NOT_ALLOWED: { http: 405, trpc: 'METHOD_NOT_SUPPORTED', summary: 'Queries are GET, mutations are POST' },
-  GATE_BLOCKED: { http: 412, trpc: 'PRECONDITION_FAILED', summary: 'A policy gate blocks this action' },
-  PAYLOAD_TOO_LARGE: { http: 413, trpc: 'PAYLOAD_TOO_LARGE', summary: 'The request body is too large' },
+  KEY_EXISTS: {
+    http: 409,
+    trpc: 'CONFLICT',
+    summary: 'An experiment with this key already exists',
+  },
+  VERSION_CONFLICT: {
+    http: 409,
+    trpc: 'CONFLICT',
+    summary: 'The experiment changed since you read it',
+  },
+  INVALID_TRANSITION: {
+    http: 409,
+    trpc: 'CONFLICT',
+    summary: 'The experiment is not in a state that allows this',
+  },
+  IDEMPOTENCY_MISMATCH: {
+    http: 422,
+    trpc: 'UNPROCESSABLE_CONTENT',
+    summary: 'The idempotency key was already used with a different request',
+  },
+  METHOD_NOT_ALLOWED: {
+    http: 405,
+    trpc: 'METHOD_NOT_SUPPORTED',
+    summary: 'Queries are GET, mutations are POST',
+  },
+  GATE_BLOCKED: {
+    http: 412,
+    trpc: 'PRECONDITION_FAILED',
+    summary: 'A policy gate blocks this action',
+  },
+  PAYLOAD_TOO_LARGE: {
+    http: 413,
+    trpc: 'PAYLOAD_TOO_LARGE',
+    summary: 'The request body is too large',
+  },
   INTERNAL: { http: 500, trpc: 'INTERNAL_SERVER_ERROR', summary: 'Internal error' },
 } as const;
 
@@ -57,5 +89,7 @@ export interface RunwayErrorData {
 
 /** Renders issues one per line, the way the CLI and the bot print them. */
 export function formatIssues(issues: readonly ErrorIssue[]): string {
-  return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('\n');
+  return issues
+    .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+    .join('\n');
 }

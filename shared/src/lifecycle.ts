@@ -14,10 +14,18 @@ export const EXPERIMENT_STATES = [
 export type ExperimentState = (typeof EXPERIMENT_STATES)[number];
 
 export const ACTIVE_STATES: ReadonlySet<ExperimentState> = new Set(['running', 'paused']);
-export const LIVE_STATES: ReadonlySet<ExperimentState> = new Set(['running', 'paused', 'completed']);
+export const LIVE_STATES: ReadonlySet<ExperimentState> = new Set([
+  'running',
+  'paused',
+  'completed',
+]);
 export const TERMINAL_STATES: ReadonlySet<ExperimentState> = new Set(['rolled_back', 'aborted']);
 /** States after which an experiment has "ended" for `after` ordering, however it ended. */
-export const ENDED_STATES: ReadonlySet<ExperimentState> = new Set(['completed', 'rolled_back', 'aborted']);
+export const ENDED_STATES: ReadonlySet<ExperimentState> = new Set([
+  'completed',
+  'rolled_back',
+  'aborted',
+]);
 
 export type TransitionAction =
   | 'submit'

@@ -90,7 +90,11 @@ add(
   enqueue.parts.service.p50,
   'ms',
 );
-add(`  the tick a change triggers, in process (the server runs it in its worker): p50`, enqueue.parts.tick.p50, 'ms');
+add(
+  `  the tick a change triggers, in process (the server runs it in its worker): p50`,
+  enqueue.parts.tick.p50,
+  'ms',
+);
 add(
   `queued (or pending approval) when the HTTP enqueues began`,
   enqueue.queuedAtStart,

@@ -41,7 +41,10 @@ const ADMIN: Actor = { userId: null, name: 'bench-admin', role: 'admin' };
  * freeze and a spent error budget, then a simulated day of ticks (starts, ramps, completions,
  * guardrail verdicts, a few pauses). Then the clock stops and steady-state ticks are timed.
  */
-export async function runTickBench(options: TickBenchOptions, checks: Checks): Promise<TickBenchResult> {
+export async function runTickBench(
+  options: TickBenchOptions,
+  checks: Checks,
+): Promise<TickBenchResult> {
   const fleet = prepareTickFleet(options, checks);
   try {
     const result = measureTicks(fleet, options, checks);
@@ -55,7 +58,11 @@ export async function runTickBench(options: TickBenchOptions, checks: Checks): P
  * The tick as the server runs it: decided in the worker thread over its own connection, the
  * decision applied on the main thread. This is what a request may wait behind: only the apply.
  */
-async function measureWorkerTicks(fleet: PreparedFleet, options: TickBenchOptions, checks: Checks): Promise<Summary> {
+async function measureWorkerTicks(
+  fleet: PreparedFleet,
+  options: TickBenchOptions,
+  checks: Checks,
+): Promise<Summary> {
   progress(`tick at ${fleet.label}: timing ${options.runs} ticks decided in the worker thread…`);
   const worker = new DecisionWorker(fleet.dbPath);
   try {
@@ -67,7 +74,10 @@ async function measureWorkerTicks(fleet: PreparedFleet, options: TickBenchOption
       if (result === null) stale++;
       if (run >= options.warmup) samples.push(performance.now() - started);
     }
-    checks.check(stale === 0, `worker ticks at ${fleet.label} were never stale with nothing else writing`);
+    checks.check(
+      stale === 0,
+      `worker ticks at ${fleet.label} were never stale with nothing else writing`,
+    );
     return summarize(samples);
   } finally {
     await worker.close();

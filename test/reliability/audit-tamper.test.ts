@@ -217,7 +217,11 @@ describe('no false alarms', () => {
       fc.asyncProperty(reason, async (text) => {
         if (text.trim().length === 0) return; // a blank reason is refused, tested elsewhere
         const mutation = version % 2 === 0 ? alice.experiments.pause : alice.experiments.resume;
-        const call = mutation.mutate({ key: 'unicode-reasons', expectedVersion: version, reason: text });
+        const call = mutation.mutate({
+          key: 'unicode-reasons',
+          expectedVersion: version,
+          reason: text,
+        });
         if (LONE_SURROGATE.test(text)) {
           // It could not be stored as sent, so it is refused rather than silently altered.
           await expect(call).rejects.toThrow(/lone surrogate/);

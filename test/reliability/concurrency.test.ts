@@ -302,20 +302,16 @@ describe('a cascade racing a change to one of its dependents', () => {
     const since = auditHeadSeq();
 
     const [rollback, pause] = await Promise.allSettled([
-      server
-        .client(server.tokens.alice)
-        .experiments.rollback.mutate({
-          key: 'race-base',
-          expectedVersion: base.version,
-          reason: 'base broke',
-        }),
-      server
-        .client(server.tokens.carol)
-        .experiments.pause.mutate({
-          key: 'race-dependent',
-          expectedVersion: dependent.version,
-          reason: 'looks odd',
-        }),
+      server.client(server.tokens.alice).experiments.rollback.mutate({
+        key: 'race-base',
+        expectedVersion: base.version,
+        reason: 'base broke',
+      }),
+      server.client(server.tokens.carol).experiments.pause.mutate({
+        key: 'race-dependent',
+        expectedVersion: dependent.version,
+        reason: 'looks odd',
+      }),
     ]);
     // The rollback of the prerequisite reloads its dependents inside its transaction, so it wins
     // whatever the order; the pause either went first or is refused as stale.

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+} from '@trpc/client';
 import { EventSource } from 'eventsource';
 import type { Role } from '../../shared/src/roles';
 import type { Clock } from '../../server/src/clock';
@@ -26,7 +32,11 @@ export function makeClient(url: string, token: string | null): RunwayClient {
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url: `${url}/trpc`, EventSource, connectionParams: () => (token ? { token } : {}) }),
+        true: httpSubscriptionLink({
+          url: `${url}/trpc`,
+          EventSource,
+          connectionParams: () => (token ? { token } : {}),
+        }),
         false: httpLink({ url: `${url}/trpc`, headers }),
       }),
     ],
@@ -37,7 +47,9 @@ export function makeClient(url: string, token: string | null): RunwayClient {
  * The real server on an ephemeral loopback port over a fresh SQLite file, with users:
  * alice (operator), bob and carol (release managers), vic (viewer), and the admin.
  */
-export async function startTestServer(options: { clock?: Clock; schedulerLoop?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { clock?: Clock; schedulerLoop?: boolean } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'runway-test-'));
   const dbPath = join(dir, 'runway.db');
   const config = loadServerConfig({}, { port: 0, dbPath });
@@ -47,7 +59,8 @@ export async function startTestServer(options: { clock?: Clock; schedulerLoop?: 
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const adminActor = { userId: null, name: 'test-setup', role: 'admin' as Role };
-  const make = (name: string, role: Role): string => running.runway.auth.createToken({ name, role }, adminActor).token;
+  const make = (name: string, role: Role): string =>
+    running.runway.auth.createToken({ name, role }, adminActor).token;
   const tokens = {
     admin: running.adminToken,
     alice: make('alice', 'operator'),
@@ -69,7 +82,10 @@ export async function startTestServer(options: { clock?: Clock; schedulerLoop?: 
 }
 
 /** A valid spec; override any field. */
-export function makeSpec(key: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function makeSpec(
+  key: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     key,
     title: `Experiment ${key}`,

@@ -56,14 +56,29 @@ export function verifyChain(
   for (const row of rows) {
     count++;
     if (row.seq !== expectedSeq) {
-      return { ok: false, rows: count, seq: row.seq, problem: `row ${row.seq}: expected row ${expectedSeq} before it (rows deleted)` };
+      return {
+        ok: false,
+        rows: count,
+        seq: row.seq,
+        problem: `row ${row.seq}: expected row ${expectedSeq} before it (rows deleted)`,
+      };
     }
     if (row.prevHash !== prevHash) {
-      return { ok: false, rows: count, seq: row.seq, problem: `row ${row.seq}: does not link to row ${row.seq - 1} (previous row edited or deleted)` };
+      return {
+        ok: false,
+        rows: count,
+        seq: row.seq,
+        problem: `row ${row.seq}: does not link to row ${row.seq - 1} (previous row edited or deleted)`,
+      };
     }
     const recomputed = hashAuditRow(prevHash, row);
     if (recomputed !== row.hash) {
-      return { ok: false, rows: count, seq: row.seq, problem: `row ${row.seq}: content does not match its hash (row edited)` };
+      return {
+        ok: false,
+        rows: count,
+        seq: row.seq,
+        problem: `row ${row.seq}: content does not match its hash (row edited)`,
+      };
     }
     prevHash = row.hash;
     expectedSeq++;

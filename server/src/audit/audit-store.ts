@@ -81,7 +81,8 @@ export class AuditStore {
   }
 
   append(entry: AuditAppend): AuditRow {
-    if (!this.db.inTransaction) throw new Error('audit appends must run inside the transaction of the change they record');
+    if (!this.db.inTransaction)
+      throw new Error('audit appends must run inside the transaction of the change they record');
     const head = this.head();
     const content: AuditContent = {
       seq: (head?.seq ?? 0) + 1,
@@ -132,7 +133,9 @@ export class AuditStore {
 
   /** Every row in chain order, streamed so a long log is not held in memory at once. */
   *iterateAll(): Generator<AuditRow> {
-    for (const record of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<AuditRecord>) {
+    for (const record of this.db
+      .prepare('SELECT * FROM audit_log ORDER BY seq')
+      .iterate() as Iterable<AuditRecord>) {
       yield toRow(record);
     }
   }

@@ -23,7 +23,10 @@ export class AuthService {
   }
 
   /** Creates a token (and its user when new). The token is returned once and stored hashed. */
-  createToken(input: { name: string; role: Role; email?: string | null }, actor: Actor): { token: string; user: UserRecord; role: Role } {
+  createToken(
+    input: { name: string; role: Role; email?: string | null },
+    actor: Actor,
+  ): { token: string; user: UserRecord; role: Role } {
     requireRole(actor, 'admin');
     return this.db.transaction(() => {
       const now = this.clock.now();
@@ -31,23 +34,43 @@ export class AuthService {
       if (!user) {
         const id = this.store.insertUser(input.name, input.email ?? null, now);
         user = this.store.userById(id)!;
-        this.audit.append({ at: now, actor: actor.name, action: 'user.create', details: { user: input.name } });
+        this.audit.append({
+          at: now,
+          actor: actor.name,
+          action: 'user.create',
+          details: { user: input.name },
+        });
       }
       const token = generateToken();
       this.store.insertToken(user.id, input.name, input.role, hashToken(token), now);
-      this.audit.append({ at: now, actor: actor.name, action: 'token.create', details: { user: user.name, role: input.role } });
+      this.audit.append({
+        at: now,
+        actor: actor.name,
+        action: 'token.create',
+        details: { user: user.name, role: input.role },
+      });
       return { token, user, role: input.role };
     })();
   }
 
-  linkUser(input: { name: string; slackUserId: string; email?: string | null }, actor: Actor): UserRecord {
+  linkUser(
+    input: { name: string; slackUserId: string; email?: string | null },
+    actor: Actor,
+  ): UserRecord {
     requireRole(actor, 'admin');
     return this.db.transaction(() => {
       const user = this.store.userByName(input.name);
-      if (!user) throw new RunwayError('NOT_FOUND', `no user named ${input.name}; create one with: runway token create --name ${input.name} --role viewer`);
+      if (!user)
+        throw new RunwayError(
+          'NOT_FOUND',
+          `no user named ${input.name}; create one with: runway token create --name ${input.name} --role viewer`,
+        );
       const holder = this.store.userBySlackId(input.slackUserId);
       if (holder && holder.id !== user.id) {
-        throw new RunwayError('KEY_EXISTS', `Slack user ${input.slackUserId} is already linked to ${holder.name}`);
+        throw new RunwayError(
+          'KEY_EXISTS',
+          `Slack user ${input.slackUserId} is already linked to ${holder.name}`,
+        );
       }
       this.store.updateUserLinks(user.id, {
         slackUserId: input.slackUserId,
@@ -57,7 +80,11 @@ export class AuthService {
         at: this.clock.now(),
         actor: actor.name,
         action: 'user.link',
-        details: { user: user.name, slackUserId: input.slackUserId, email: input.email ?? user.email },
+        details: {
+          user: user.name,
+          slackUserId: input.slackUserId,
+          email: input.email ?? user.email,
+        },
       });
       return this.store.userById(user.id)!;
     })();
@@ -71,20 +98,30 @@ export class AuthService {
   /** Bootstraps the first admin for a local server; a no-op when tokens already exist. */
   bootstrapAdmin(name: string): string | null {
     if (this.store.countTokens() > 0) return null;
-    return this.createToken({ name, role: 'admin' }, { userId: null, name: 'runway:bootstrap', role: 'admin' }).token;
+    return this.createToken(
+      { name, role: 'admin' },
+      { userId: null, name: 'runway:bootstrap', role: 'admin' },
+    ).token;
   }
 
   /** Always creates a fresh admin token for `name` (the local server's own, rotated per data dir). */
   issueAdminToken(name: string): string {
-    return this.createToken({ name, role: 'admin' }, { userId: null, name: 'runway:bootstrap', role: 'admin' }).token;
+    return this.createToken(
+      { name, role: 'admin' },
+      { userId: null, name: 'runway:bootstrap', role: 'admin' },
+    ).token;
   }
 }
 
 /** Every procedure checks the role (DESIGN §6); the message says what is needed. */
 export function requireRole(actor: Actor, needed: Role): void {
   if (!roleAtLeast(actor.role, needed)) {
-    throw new RunwayError('FORBIDDEN', `this needs the ${needed} role; ${actor.name} is ${actor.role}`, {
-      details: { needed, role: actor.role },
-    });
+    throw new RunwayError(
+      'FORBIDDEN',
+      `this needs the ${needed} role; ${actor.name} is ${actor.role}`,
+      {
+        details: { needed, role: actor.role },
+      },
+    );
   }
 }

@@ -20,7 +20,8 @@ export class AuthStore {
   private readonly principalStatement;
 
   constructor(private readonly db: Db) {
-    this.principalStatement = db.prepare(`SELECT t.id AS tokenId, t.role AS role, u.id AS userId, u.name AS userName
+    this.principalStatement =
+      db.prepare(`SELECT t.id AS tokenId, t.role AS role, u.id AS userId, u.name AS userName
       FROM api_tokens t JOIN users u ON u.id = t.user_id
       WHERE t.token_hash = ? AND t.revoked_at IS NULL`);
   }
@@ -31,37 +32,50 @@ export class AuthStore {
 
   userByName(name: string): UserRecord | null {
     const row = this.db
-      .prepare('SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users WHERE name = ?')
+      .prepare(
+        'SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users WHERE name = ?',
+      )
       .get(name) as UserRecord | undefined;
     return row ?? null;
   }
 
   userById(id: number): UserRecord | null {
     const row = this.db
-      .prepare('SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users WHERE id = ?')
+      .prepare(
+        'SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users WHERE id = ?',
+      )
       .get(id) as UserRecord | undefined;
     return row ?? null;
   }
 
   userBySlackId(slackUserId: string): UserRecord | null {
     const row = this.db
-      .prepare('SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users WHERE slack_user_id = ?')
+      .prepare(
+        'SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users WHERE slack_user_id = ?',
+      )
       .get(slackUserId) as UserRecord | undefined;
     return row ?? null;
   }
 
   listUsers(): UserRecord[] {
     return this.db
-      .prepare('SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users ORDER BY name')
+      .prepare(
+        'SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users ORDER BY name',
+      )
       .all() as UserRecord[];
   }
 
   insertUser(name: string, email: string | null, at: number): number {
-    return Number(this.db.prepare('INSERT INTO users (name, email, created_at) VALUES (?, ?, ?)').run(name, email, at).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare('INSERT INTO users (name, email, created_at) VALUES (?, ?, ?)')
+        .run(name, email, at).lastInsertRowid,
+    );
   }
 
   updateUserLinks(id: number, links: { email?: string | null; slackUserId?: string | null }): void {
-    if (links.email !== undefined) this.db.prepare('UPDATE users SET email = ? WHERE id = ?').run(links.email, id);
+    if (links.email !== undefined)
+      this.db.prepare('UPDATE users SET email = ? WHERE id = ?').run(links.email, id);
     if (links.slackUserId !== undefined) {
       this.db.prepare('UPDATE users SET slack_user_id = ? WHERE id = ?').run(links.slackUserId, id);
     }
@@ -70,12 +84,17 @@ export class AuthStore {
   insertToken(userId: number, name: string, role: Role, tokenHash: string, at: number): number {
     return Number(
       this.db
-        .prepare('INSERT INTO api_tokens (user_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO api_tokens (user_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(userId, name, role, tokenHash, at).lastInsertRowid,
     );
   }
 
   countTokens(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL').pluck().get() as number;
+    return this.db
+      .prepare('SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL')
+      .pluck()
+      .get() as number;
   }
 }

@@ -27,7 +27,13 @@ export class CliError extends Error {
   constructor(
     code: string,
     message: string,
-    options: { issues?: readonly ErrorIssue[]; details?: Record<string, unknown>; exitCode?: 1 | 2; hint?: string; issuePrefix?: string } = {},
+    options: {
+      issues?: readonly ErrorIssue[];
+      details?: Record<string, unknown>;
+      exitCode?: 1 | 2;
+      hint?: string;
+      issuePrefix?: string;
+    } = {},
   ) {
     super(message);
     this.name = 'CliError';

@@ -43,5 +43,8 @@ export function run<T extends unknown[]>(
 
 /** Every command takes --json. */
 export function withJson(command: Command): Command {
-  return command.option('--json', 'print machine-readable JSON on stdout (failures too, as {"error": {...}})');
+  return command.option(
+    '--json',
+    'print machine-readable JSON on stdout (failures too, as {"error": {...}})',
+  );
 }

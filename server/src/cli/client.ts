@@ -44,23 +44,31 @@ export function findToken(config: ClientConfig): TokenSource | null {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw new CliError('NO_TOKEN', `cannot read the admin token at ${config.adminTokenPath}: ${(error as Error).message}`, {
-      hint: 'Run the CLI as the user who runs the server, or set RUNWAY_TOKEN.',
-    });
+    throw new CliError(
+      'NO_TOKEN',
+      `cannot read the admin token at ${config.adminTokenPath}: ${(error as Error).message}`,
+      {
+        hint: 'Run the CLI as the user who runs the server, or set RUNWAY_TOKEN.',
+      },
+    );
   }
   return text ? { token: text, from: config.adminTokenPath } : null;
 }
 
 export function noTokenError(config: ClientConfig): CliError {
-  return new CliError('NO_TOKEN', `no API token: RUNWAY_TOKEN is not set and there is no admin token at ${config.adminTokenPath}`, {
-    hint: [
-      'To get one:',
-      '  - on the server machine, start Runway with `npm start` (or `npx runway serve`): it writes admin.token',
-      '    beside its database; set RUNWAY_DB to that database if it is not .runway/runway.db in this folder;',
-      '  - anywhere else, ask an admin to run `runway token create --name <you> --role operator`',
-      '    and export RUNWAY_TOKEN=<the token>.',
-    ].join('\n'),
-  });
+  return new CliError(
+    'NO_TOKEN',
+    `no API token: RUNWAY_TOKEN is not set and there is no admin token at ${config.adminTokenPath}`,
+    {
+      hint: [
+        'To get one:',
+        '  - on the server machine, start Runway with `npm start` (or `npx runway serve`): it writes admin.token',
+        '    beside its database; set RUNWAY_DB to that database if it is not .runway/runway.db in this folder;',
+        '  - anywhere else, ask an admin to run `runway token create --name <you> --role operator`',
+        '    and export RUNWAY_TOKEN=<the token>.',
+      ].join('\n'),
+    },
+  );
 }
 
 export function makeApi(url: string, token: string): RunwayApi {
@@ -71,7 +79,9 @@ export function makeApi(url: string, token: string): RunwayApi {
         headers: () => ({ authorization: `Bearer ${token}` }),
         fetch: (input, init) => {
           const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-          const signal = init?.signal ? AbortSignal.any([init.signal as AbortSignal, timeout]) : timeout;
+          const signal = init?.signal
+            ? AbortSignal.any([init.signal as AbortSignal, timeout])
+            : timeout;
           return fetch(input as Parameters<typeof fetch>[0], { ...(init as RequestInit), signal });
         },
       }),
@@ -87,7 +97,17 @@ export function connect(env: NodeJS.ProcessEnv): Connection {
   return { url: config.url, token, api: makeApi(config.url, token.token) };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** The network-level reason a call failed (connection refused, timeout), or null when the server answered. */
 export function networkProblem(error: unknown): string | null {
@@ -95,9 +115,14 @@ export function networkProblem(error: unknown): string | null {
   if (error.data) return null;
   let fetchFailed = false;
   let innermost: Error | null = null;
-  for (let cause: unknown = error.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+  for (
+    let cause: unknown = error.cause, depth = 0;
+    cause instanceof Error && depth < 5;
+    cause = cause.cause, depth++
+  ) {
     const code = (cause as NodeJS.ErrnoException).code;
-    if (code && NETWORK_CODES.has(code)) return code === 'ECONNREFUSED' ? 'connection refused' : code;
+    if (code && NETWORK_CODES.has(code))
+      return code === 'ECONNREFUSED' ? 'connection refused' : code;
     if (cause.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000}s`;
     if (cause.message === 'fetch failed') fetchFailed = true;
     innermost = cause;
@@ -117,16 +142,24 @@ function runwayData(error: TRPCClientError<AppRouter>): RunwayErrorData | null {
 }
 
 /** Turns whatever a call threw into a CliError: the server's refusal, the network, or a bad answer. */
-export function toCliError(error: unknown, connection: { url: string; token?: TokenSource | null }): CliError {
+export function toCliError(
+  error: unknown,
+  connection: { url: string; token?: TokenSource | null },
+): CliError {
   if (error instanceof CliError) return error;
-  if (!(error instanceof TRPCClientError)) return new CliError('INTERNAL', error instanceof Error ? error.message : String(error));
+  if (!(error instanceof TRPCClientError))
+    return new CliError('INTERNAL', error instanceof Error ? error.message : String(error));
   const network = networkProblem(error);
   if (network) return unreachableError(connection.url, network);
   const runway = runwayData(error);
   if (!runway) {
-    return new CliError('BAD_RESPONSE', `unexpected answer from ${connection.url}: ${error.message}`, {
-      hint: 'Check that RUNWAY_URL points at a Runway server.',
-    });
+    return new CliError(
+      'BAD_RESPONSE',
+      `unexpected answer from ${connection.url}: ${error.message}`,
+      {
+        hint: 'Check that RUNWAY_URL points at a Runway server.',
+      },
+    );
   }
   const issues: ErrorIssue[] = runway.issues ?? [];
   let hint: string | undefined;
@@ -136,7 +169,11 @@ export function toCliError(error: unknown, connection: { url: string; token?: To
         ? 'The token in RUNWAY_TOKEN was not accepted; ask an admin for a new one (`runway token create`).'
         : `The admin token in ${connection.token.from} was not accepted by ${connection.url}: does RUNWAY_DB point at that server's database?`;
   }
-  return new CliError(runway.code, error.message, { issues, details: runway.details ?? {}, ...(hint ? { hint } : {}) });
+  return new CliError(runway.code, error.message, {
+    issues,
+    details: runway.details ?? {},
+    ...(hint ? { hint } : {}),
+  });
 }
 
 export function errorCode(error: unknown): string | null {

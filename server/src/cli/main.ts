@@ -79,7 +79,9 @@ function wantsJson(argv: readonly string[]): boolean {
 export function buildProgram(runtime: CliRuntime, json: boolean): Command {
   const program = new Command('runway');
   program
-    .description('Runway: the experiment queue and rollout orchestrator.\nEnqueue experiments, see why they wait, and pause, ramp or roll them back.')
+    .description(
+      'Runway: the experiment queue and rollout orchestrator.\nEnqueue experiments, see why they wait, and pause, ramp or roll them back.',
+    )
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .exitOverride()
@@ -123,7 +125,8 @@ function report(error: unknown, runtime: CliRuntime, json: boolean): number {
     return EXIT_USAGE;
   }
   const failure = toCliError(error, runtime.connection ?? { url: '(not connected)' });
-  if (failure.code === 'INTERNAL' && !(error instanceof CliError) && io.env.RUNWAY_DEBUG) io.stderr(`${(error as Error).stack ?? String(error)}\n`);
+  if (failure.code === 'INTERNAL' && !(error instanceof CliError) && io.env.RUNWAY_DEBUG)
+    io.stderr(`${(error as Error).stack ?? String(error)}\n`);
   if (json) io.stdout(`${JSON.stringify(errorJson(failure), null, 2)}\n`);
   else io.stderr(errorText(failure));
   return failure.exitCode;

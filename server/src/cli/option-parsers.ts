@@ -7,7 +7,12 @@ import { EXPERIMENT_STATES, type ExperimentState } from '../../../shared/src/lif
 export function integerOption(min: number, max: number): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
+    if (
+      !/^\d+$/.test(value.trim()) ||
+      !Number.isSafeInteger(number) ||
+      number < min ||
+      number > max
+    ) {
       throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     }
     return number;
@@ -21,7 +26,9 @@ export function capOption(value: string): number | null {
 }
 
 /** A fraction written as 0.42 or 42%. */
-export function fractionOption(options: { min?: number; max?: number } = {}): (value: string) => number {
+export function fractionOption(
+  options: { min?: number; max?: number } = {},
+): (value: string) => number {
   const min = options.min ?? 0;
   const max = options.max ?? 1;
   return (value) => {
@@ -36,22 +43,29 @@ export function fractionOption(options: { min?: number; max?: number } = {}): (v
 
 export function positiveNumberOption(value: string): number {
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError('expected a number of 0 or more');
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0)
+    throw new InvalidArgumentError('expected a number of 0 or more');
   return number;
 }
 
 export function durationOption(value: string): number {
   const ms = parseDuration(value);
-  if (ms === null || ms <= 0) throw new InvalidArgumentError('expected a duration like 30m, 2h, 28d');
+  if (ms === null || ms <= 0)
+    throw new InvalidArgumentError('expected a duration like 30m, 2h, 28d');
   return ms;
 }
 
 /** States as a comma-separated list; the option may also be repeated. */
 export function statesOption(value: string, previous: ExperimentState[] = []): ExperimentState[] {
-  const states = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const states = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   for (const state of states) {
     if (!(EXPERIMENT_STATES as readonly string[]).includes(state)) {
-      throw new InvalidArgumentError(`unknown state "${state}" (states: ${EXPERIMENT_STATES.join(', ')})`);
+      throw new InvalidArgumentError(
+        `unknown state "${state}" (states: ${EXPERIMENT_STATES.join(', ')})`,
+      );
     }
   }
   return [...previous, ...(states as ExperimentState[])];
@@ -73,5 +87,7 @@ export function timeOption(value: string): (nowMs: number) => number {
     const atMs = Date.parse(withZone);
     if (!Number.isNaN(atMs)) return () => atMs;
   }
-  throw new InvalidArgumentError('expected an ISO 8601 time (2026-12-01T18:00Z, UTC unless an offset is given) or a duration from now (2h, 30m, 1d)');
+  throw new InvalidArgumentError(
+    'expected an ISO 8601 time (2026-12-01T18:00Z, UTC unless an offset is given) or a duration from now (2h, 30m, 1d)',
+  );
 }

@@ -11,10 +11,14 @@ export interface TableRow {
 
 /** An aligned table: a header, then rows padded to the widest cell of each column. */
 export function table(headers: readonly string[], rows: readonly TableRow[]): string[] {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row.cells[column] ?? '').length)));
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row.cells[column] ?? '').length)),
+  );
   const render = (cells: readonly string[]): string =>
     cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .map((cell, column) =>
+        column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   const lines = [render(headers)];
@@ -55,7 +59,9 @@ export function formatPercentValue(value: number): string {
 }
 
 /** "running, stage 2/3 (25%)" or just the state before an experiment starts. */
-export function describeState(experiment: Pick<ExperimentView, 'state' | 'stageIndex' | 'stageCount' | 'exposurePercent'>): string {
+export function describeState(
+  experiment: Pick<ExperimentView, 'state' | 'stageIndex' | 'stageCount' | 'exposurePercent'>,
+): string {
   if (experiment.stageIndex < 0) return experiment.state;
   return `${experiment.state}, stage ${experiment.stageIndex + 1}/${experiment.stageCount} (${formatPercentValue(experiment.exposurePercent)})`;
 }
@@ -69,9 +75,13 @@ export function formatIssue(issue: ErrorIssue, prefix = ''): string {
 }
 
 /** The JSON shape of every failure in --json mode. */
-export function errorJson(error: CliError): { error: { code: string; message: string; issues: ErrorIssue[]; details?: Record<string, unknown> } } {
+export function errorJson(error: CliError): {
+  error: { code: string; message: string; issues: ErrorIssue[]; details?: Record<string, unknown> };
+} {
   const details = Object.keys(error.details).length > 0 ? { details: { ...error.details } } : {};
-  return { error: { code: error.code, message: error.message, issues: [...error.issues], ...details } };
+  return {
+    error: { code: error.code, message: error.message, issues: [...error.issues], ...details },
+  };
 }
 
 /** Human form of a failure: the message, each issue on its own line, then what to do next. */

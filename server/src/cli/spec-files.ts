@@ -17,12 +17,19 @@ export function readSpecFile(file: string): SpecFile {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a spec file' : (error as Error).message;
+    const message =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, not a spec file'
+          : (error as Error).message;
     return { file, documents: [], issues: [{ path: '', message: `cannot read: ${message}` }] };
   }
   const format = /\.json$/i.test(file) ? 'json' : /\.ya?ml$/i.test(file) ? 'yaml' : 'auto';
   const parsed = parseSpecText(text, format);
-  return parsed.ok ? { file, documents: parsed.documents, issues: [] } : { file, documents: [], issues: parsed.issues };
+  return parsed.ok
+    ? { file, documents: parsed.documents, issues: [] }
+    : { file, documents: [], issues: parsed.issues };
 }
 
 /**

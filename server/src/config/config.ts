@@ -11,7 +11,12 @@ const envSchema = z.object({
   RUNWAY_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:7400' }).optional(),
   RUNWAY_TOKEN: z.string().min(1).optional(),
   RUNWAY_TICK_MS: z.coerce.number().int().min(50).max(600_000).optional(),
-  RUNWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).optional(),
+  RUNWAY_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1024 * 1024)
+    .optional(),
   RUNWAY_SYNC: z.enum(['FULL', 'NORMAL']).optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
@@ -70,7 +75,11 @@ export function loadServerConfig(
     maxBodyBytes: parsed.RUNWAY_MAX_BODY_BYTES ?? 1024 * 1024,
     synchronous: parsed.RUNWAY_SYNC ?? 'FULL',
     slack: slackPair
-      ? { botToken: parsed.SLACK_BOT_TOKEN!, signingSecret: parsed.SLACK_SIGNING_SECRET!, apiUrl: parsed.SLACK_API_URL ?? null }
+      ? {
+          botToken: parsed.SLACK_BOT_TOKEN!,
+          signingSecret: parsed.SLACK_SIGNING_SECRET!,
+          apiUrl: parsed.SLACK_API_URL ?? null,
+        }
       : null,
   };
 }
@@ -79,7 +88,10 @@ export function loadClientConfig(env: NodeJS.ProcessEnv): ClientConfig {
   const parsed = parseEnv(env);
   const dbPath = resolve(parsed.RUNWAY_DB ?? DEFAULT_DB_PATH);
   return {
-    url: (parsed.RUNWAY_URL ?? `http://127.0.0.1:${parsed.RUNWAY_PORT ?? DEFAULT_PORT}`).replace(/\/+$/, ''),
+    url: (parsed.RUNWAY_URL ?? `http://127.0.0.1:${parsed.RUNWAY_PORT ?? DEFAULT_PORT}`).replace(
+      /\/+$/,
+      '',
+    ),
     token: parsed.RUNWAY_TOKEN ?? null,
     adminTokenPath: adminTokenPathFor(dbPath),
   };

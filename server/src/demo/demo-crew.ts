@@ -21,7 +21,12 @@ export interface CrewMember {
   team: Team | null;
 }
 
-const member = (name: string, role: Role, team: Team | null): CrewMember => ({ name, email: `${name}@example.com`, role, team });
+const member = (name: string, role: Role, team: Team | null): CrewMember => ({
+  name,
+  email: `${name}@example.com`,
+  role,
+  team,
+});
 
 export const CREW = [
   member('maya.chen', 'operator', 'payments'),
@@ -41,7 +46,9 @@ export const CREW = [
 
 export type CrewName = (typeof CREW)[number]['name'];
 
-export const RELEASE_MANAGERS: readonly CrewName[] = CREW.filter((person) => person.role === 'release-manager').map((person) => person.name);
+export const RELEASE_MANAGERS: readonly CrewName[] = CREW.filter(
+  (person) => person.role === 'release-manager',
+).map((person) => person.name);
 
 /** Who sets up the demo's users: Runway itself, the way the local server bootstraps its admin. */
 export const DEMO_SETUP_ACTOR: Actor = { userId: null, name: 'runway:demo-setup', role: 'admin' };
@@ -70,11 +77,18 @@ export function resolveCrew(runway: Runway, options: { create: false }): Crew | 
 export function resolveCrew(runway: Runway, options: { create: boolean }): Crew | null {
   const cached = crewByRunway.get(runway);
   if (cached) return cached;
-  const existing = new Map(runway.auth.listUsers(DEMO_SETUP_ACTOR).map((user) => [user.name, user.id]));
+  const existing = new Map(
+    runway.auth.listUsers(DEMO_SETUP_ACTOR).map((user) => [user.name, user.id]),
+  );
   if (!options.create && CREW.some((person) => !existing.has(person.name))) return null;
   const ids = new Map<string, number>();
   for (const person of CREW) {
-    const id = existing.get(person.name) ?? runway.auth.createToken({ name: person.name, role: person.role, email: person.email }, DEMO_SETUP_ACTOR).user.id;
+    const id =
+      existing.get(person.name) ??
+      runway.auth.createToken(
+        { name: person.name, role: person.role, email: person.email },
+        DEMO_SETUP_ACTOR,
+      ).user.id;
     ids.set(person.name, id);
   }
   const byName = new Map<string, CrewMember>(CREW.map((person) => [person.name, person]));

@@ -21,12 +21,16 @@ const INCONCLUSIVE_PROBABILITY = 0.15;
  */
 export function simulateGuardrails(ctx: SimContext): void {
   for (const view of ctx.open) {
-    if (view.state !== 'running' || view.guardrails.length === 0 || view.stageStartedAtMs === null) continue;
+    if (view.state !== 'running' || view.guardrails.length === 0 || view.stageStartedAtMs === null)
+      continue;
     const inStageMs = elapsedSince(ctx, view.stageStartedAtMs);
     if (inStageMs < FIRST_READING_MS) continue;
     const fresh = ctx.runway.experimentStore
       .guardrailStatuses(view.key)
-      .filter((status) => status.stageIndex === view.stageIndex && status.evaluatedAt >= view.stageStartedAtMs!);
+      .filter(
+        (status) =>
+          status.stageIndex === view.stageIndex && status.evaluatedAt >= view.stageStartedAtMs!,
+      );
     const failing = fresh.find((status) => status.verdict === 'fail');
     if (failing) {
       // The action did not go through last time (a race); the engine tries again.
@@ -34,7 +38,8 @@ export function simulateGuardrails(ctx: SimContext): void {
       if (guardrail) actOnFailure(ctx, view, guardrail, `${failing.sli} failing`);
       continue;
     }
-    const settled = fresh.length >= view.guardrails.length && fresh.every((status) => status.verdict === 'pass');
+    const settled =
+      fresh.length >= view.guardrails.length && fresh.every((status) => status.verdict === 'pass');
     if (settled) continue;
     const holdMs = view.stages[view.stageIndex]?.holdMs ?? 0;
     if (inStageMs < Math.max(MIN_DECISION_MS, holdMs / 2)) {
@@ -55,15 +60,32 @@ export function simulateGuardrails(ctx: SimContext): void {
 }
 
 /** Records one verdict for `subject` and passes for the other guardrails; returns the subject's reading. */
-function record(ctx: SimContext, view: ExperimentView, verdict: SimulatedVerdict, subject: Guardrail | null): GuardrailReading | null {
+function record(
+  ctx: SimContext,
+  view: ExperimentView,
+  verdict: SimulatedVerdict,
+  subject: Guardrail | null,
+): GuardrailReading | null {
   let subjectReading: GuardrailReading | null = null;
   for (const guardrail of view.guardrails) {
-    const reading = readGuardrail(guardrail, view.service, guardrail === subject ? verdict : 'pass', ctx.random);
-    ctx.runway.experiments.recordGuardrailVerdict(view.key, reading.sli, reading.verdict, reading.details);
+    const reading = readGuardrail(
+      guardrail,
+      view.service,
+      guardrail === subject ? verdict : 'pass',
+      ctx.random,
+    );
+    ctx.runway.experiments.recordGuardrailVerdict(
+      view.key,
+      reading.sli,
+      reading.verdict,
+      reading.details,
+    );
     if (guardrail === subject) subjectReading = reading;
   }
   const stage = `stage ${view.stageIndex + 1}/${view.stageCount}`;
-  ctx.actions.push(`guardrails ${verdict} for ${view.key} (${stage})${subjectReading ? `: ${subjectReading.summary}` : ''}`);
+  ctx.actions.push(
+    `guardrails ${verdict} for ${view.key} (${stage})${subjectReading ? `: ${subjectReading.summary}` : ''}`,
+  );
   return subjectReading;
 }
 
@@ -71,19 +93,31 @@ function record(ctx: SimContext, view: ExperimentView, verdict: SimulatedVerdict
 export function restartReadings(ctx: SimContext, view: ExperimentView): void {
   for (const guardrail of view.guardrails) {
     const reading = readGuardrail(guardrail, view.service, 'inconclusive', ctx.random);
-    ctx.runway.experiments.recordGuardrailVerdict(view.key, reading.sli, 'inconclusive', { ...reading.details, note: 're-evaluating after resume' });
+    ctx.runway.experiments.recordGuardrailVerdict(view.key, reading.sli, 'inconclusive', {
+      ...reading.details,
+      note: 're-evaluating after resume',
+    });
   }
 }
 
-function actOnFailure(ctx: SimContext, view: ExperimentView, guardrail: Guardrail, summary: string): void {
+function actOnFailure(
+  ctx: SimContext,
+  view: ExperimentView,
+  guardrail: Guardrail,
+  summary: string,
+): void {
   const row = current(ctx, view.key);
   if (!row || row.state !== 'running') return;
   const { experiments } = ctx.runway;
   if (guardrail.action === 'rollback') {
     const reason = `guardrail breached: ${summary}; rolled back automatically`;
-    attempt(ctx, view.key, `${GUARDRAIL_ACTOR.name} rolled back ${view.key}: ${reason}`, () => experiments.rollback(view.key, row.version, reason, GUARDRAIL_ACTOR));
+    attempt(ctx, view.key, `${GUARDRAIL_ACTOR.name} rolled back ${view.key}: ${reason}`, () =>
+      experiments.rollback(view.key, row.version, reason, GUARDRAIL_ACTOR),
+    );
   } else {
     const reason = `guardrail breached: ${summary}; paused, paging ${view.owner}`;
-    attempt(ctx, view.key, `${GUARDRAIL_ACTOR.name} paused ${view.key}: ${reason}`, () => experiments.pause(view.key, row.version, reason, GUARDRAIL_ACTOR));
+    attempt(ctx, view.key, `${GUARDRAIL_ACTOR.name} paused ${view.key}: ${reason}`, () =>
+      experiments.pause(view.key, row.version, reason, GUARDRAIL_ACTOR),
+    );
   }
 }

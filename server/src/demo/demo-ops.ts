@@ -21,12 +21,26 @@ function recoverBudgets(ctx: SimContext): void {
   const exporter = ctx.crew.actor('slo-exporter');
   for (const slo of policy.view(DEMO_SETUP_ACTOR).slos) {
     if (slo.remainingFraction === null || slo.remainingFraction >= BUDGET_RECOVERED_AT) continue;
-    if (slo.budgetUpdatedAt !== null && ctx.nowMs - slo.budgetUpdatedAt < BUDGET_REPORT_EVERY_MS) continue;
+    if (slo.budgetUpdatedAt !== null && ctx.nowMs - slo.budgetUpdatedAt < BUDGET_REPORT_EVERY_MS)
+      continue;
     // Rounded so the gate compares 0.1 with 0.1, not with 0.09999999999999999.
-    const remainingFraction = Math.round((slo.remainingFraction + BUDGET_RECOVERY_PER_REPORT) * 1000) / 1000;
+    const remainingFraction =
+      Math.round((slo.remainingFraction + BUDGET_RECOVERY_PER_REPORT) * 1000) / 1000;
     const burnRate = Math.max(0.6, Math.round(((slo.burnRate ?? 1) - 0.15) * 100) / 100);
-    attempt(ctx, null, `slo-exporter reported ${slo.service} error budget at ${Math.round(remainingFraction * 1000) / 10}%`, () =>
-      policy.setBudget({ service: slo.service, remainingFraction, burnRate, source: 'slo-exporter (28d window)' }, exporter),
+    attempt(
+      ctx,
+      null,
+      `slo-exporter reported ${slo.service} error budget at ${Math.round(remainingFraction * 1000) / 10}%`,
+      () =>
+        policy.setBudget(
+          {
+            service: slo.service,
+            remainingFraction,
+            burnRate,
+            source: 'slo-exporter (28d window)',
+          },
+          exporter,
+        ),
     );
   }
 }

@@ -4,7 +4,15 @@ import { isLive } from '../../../shared/src/lifecycle';
 import type { Actor } from '../actor';
 import { DEMO_READER, GUARDRAIL_ACTOR, RELEASE_MANAGERS, type CrewName } from './demo-crew';
 import { restartReadings } from './demo-guardrail-sim';
-import { attempt, chance, current, elapsedSince, isFleet, pick, type SimContext } from './demo-sim-context';
+import {
+  attempt,
+  chance,
+  current,
+  elapsedSince,
+  isFleet,
+  pick,
+  type SimContext,
+} from './demo-sim-context';
 
 const REVIEW_MIN_MS = 60_000;
 const STAGE_REVIEW_MIN_MS = 30_000;
@@ -52,12 +60,16 @@ function reviewExperiment(ctx: SimContext, view: ExperimentView): void {
     `Risk review done with ${view.owner}: rollback path tested in staging, guardrails cover ${view.guardrails.map((g) => g.sli).join(' and ')}`,
     `Approved in the ${view.team} change review; ${view.channel ?? 'the team channel'} is watching the first stage`,
   ]);
-  attempt(ctx, view.key, `${actor.name} approved ${view.key}`, () => ctx.runway.experiments.approve(view.key, row.version, reason, actor));
+  attempt(ctx, view.key, `${actor.name} approved ${view.key}`, () =>
+    ctx.runway.experiments.approve(view.key, row.version, reason, actor),
+  );
 }
 
 /** Approves a stage that asks for a person, once the current stage has had a look. */
 function reviewStage(ctx: SimContext, view: ExperimentView): void {
-  const awaiting = view.blockedReasons.find((reason) => reason.kind === 'awaiting_approval' && reason.stageIndex !== null);
+  const awaiting = view.blockedReasons.find(
+    (reason) => reason.kind === 'awaiting_approval' && reason.stageIndex !== null,
+  );
   if (awaiting?.kind !== 'awaiting_approval' || awaiting.stageIndex === null) return;
   const since = view.state === 'running' ? view.stageStartedAtMs : view.stateChangedAtMs;
   if (elapsedSince(ctx, since) < STAGE_REVIEW_MIN_MS || !chance(ctx, 0.15)) return;
@@ -72,7 +84,12 @@ function reviewStage(ctx: SimContext, view: ExperimentView): void {
           `Stage ${view.stageIndex + 1} looks healthy, guardrails flat against control; approved ramp to ${nextPercent}`,
           `Checked the ${view.service} dashboards with ${view.owner}; go to ${nextPercent}`,
         ]);
-  attempt(ctx, view.key, `${actor.name} approved ${view.key} stage ${awaiting.stageIndex + 1}`, () => ctx.runway.experiments.approve(view.key, row.version, reason, actor));
+  attempt(
+    ctx,
+    view.key,
+    `${actor.name} approved ${view.key} stage ${awaiting.stageIndex + 1}`,
+    () => ctx.runway.experiments.approve(view.key, row.version, reason, actor),
+  );
 }
 
 /**
@@ -82,7 +99,10 @@ function reviewStage(ctx: SimContext, view: ExperimentView): void {
 function abortIfDoomed(ctx: SimContext, view: ExperimentView): boolean {
   if (view.blockedReasons.some((reason) => reason.kind === 'after')) return false;
   const doomed = view.blockedReasons.find(
-    (reason) => (reason.kind === 'requires' && (reason.state === 'rolled_back' || reason.state === 'aborted')) || reason.kind === 'not_after',
+    (reason) =>
+      (reason.kind === 'requires' &&
+        (reason.state === 'rolled_back' || reason.state === 'aborted')) ||
+      reason.kind === 'not_after',
   );
   if (!doomed) return false;
   const row = current(ctx, view.key);
@@ -92,7 +112,9 @@ function abortIfDoomed(ctx: SimContext, view: ExperimentView): boolean {
     doomed.kind === 'requires'
       ? `Prerequisite ${doomed.key} was ${doomed.state.replace('_', ' ')}, so ${view.key} can never start; ${view.owner} will re-plan and enqueue a new version`
       : `Its schedule window closed before it could start; ${view.owner} will reschedule`;
-  return attempt(ctx, view.key, `${actor.name} aborted ${view.key}`, () => ctx.runway.experiments.abort(view.key, row.version, reason, actor));
+  return attempt(ctx, view.key, `${actor.name} aborted ${view.key}`, () =>
+    ctx.runway.experiments.abort(view.key, row.version, reason, actor),
+  );
 }
 
 function followUpPause(ctx: SimContext, view: ExperimentView): void {
@@ -109,7 +131,9 @@ function followUpPause(ctx: SimContext, view: ExperimentView): void {
   const { experiments } = ctx.runway;
   if (byGuardrail && chance(ctx, 0.3)) {
     const reason = `Confirmed the regression behind the guardrail alert is real; rolling back until the fix ships`;
-    attempt(ctx, view.key, `${owner.name} rolled back ${view.key}`, () => experiments.rollback(view.key, row.version, reason, owner));
+    attempt(ctx, view.key, `${owner.name} rolled back ${view.key}`, () =>
+      experiments.rollback(view.key, row.version, reason, owner),
+    );
     return;
   }
   const reason = byGuardrail
@@ -122,14 +146,21 @@ function followUpPause(ctx: SimContext, view: ExperimentView): void {
         'Traffic spike has passed and control and treatment look the same; resuming',
         'Dashboards agree again after the metrics pipeline caught up; resuming',
       ]);
-  if (attempt(ctx, view.key, `${owner.name} resumed ${view.key}`, () => experiments.resume(view.key, row.version, reason, owner))) restartReadings(ctx, view);
+  if (
+    attempt(ctx, view.key, `${owner.name} resumed ${view.key}`, () =>
+      experiments.resume(view.key, row.version, reason, owner),
+    )
+  )
+    restartReadings(ctx, view);
 }
 
 /** Now and then someone holds a ramp to look at something; at most one such pause at a time. */
 function maybeHoldARamp(ctx: SimContext): void {
   if (ctx.open.some((view) => view.state === 'paused' && isFleet(ctx, view))) return;
   if (!chance(ctx, 0.008)) return;
-  const running = ctx.open.filter((view) => view.state === 'running' && isFleet(ctx, view) && !ctx.touched.has(view.key));
+  const running = ctx.open.filter(
+    (view) => view.state === 'running' && isFleet(ctx, view) && !ctx.touched.has(view.key),
+  );
   if (running.length === 0) return;
   const view = pick(ctx, running);
   const row = current(ctx, view.key);
@@ -140,7 +171,9 @@ function maybeHoldARamp(ctx: SimContext): void {
     `Marketing push going out in a few minutes; holding the ramp until the traffic spike passes`,
     `Treatment and control numbers disagree between two dashboards; holding until the metrics pipeline catches up`,
   ]);
-  attempt(ctx, view.key, `${actor.name} paused ${view.key}`, () => ctx.runway.experiments.pause(view.key, row.version, reason, actor));
+  attempt(ctx, view.key, `${actor.name} paused ${view.key}`, () =>
+    ctx.runway.experiments.pause(view.key, row.version, reason, actor),
+  );
 }
 
 /**
@@ -152,7 +185,11 @@ function maybeWithdrawShippedChange(ctx: SimContext): void {
   const { experiments, experimentStore } = ctx.runway;
   const shipped = experiments
     .list({ states: ['completed'] }, DEMO_READER)
-    .filter((view) => isFleet(ctx, view) && experimentStore.directDependents(view.key).some((key) => isLiveKey(ctx, key)));
+    .filter(
+      (view) =>
+        isFleet(ctx, view) &&
+        experimentStore.directDependents(view.key).some((key) => isLiveKey(ctx, key)),
+    );
   if (shipped.length === 0) return;
   const view = pick(ctx, shipped);
   const row = current(ctx, view.key);
@@ -160,7 +197,9 @@ function maybeWithdrawShippedChange(ctx: SimContext): void {
   const actor = reviewer(ctx, view.author);
   const incident = `INC-${5000 + Math.floor(ctx.random() * 4000)}`;
   const reason = `${incident}: elevated ${view.service} errors since ${view.key} reached 100%; withdrawing it and what is built on it`;
-  attempt(ctx, view.key, `${actor.name} withdrew ${view.key} (cascade)`, () => experiments.rollback(view.key, row.version, reason, actor));
+  attempt(ctx, view.key, `${actor.name} withdrew ${view.key} (cascade)`, () =>
+    experiments.rollback(view.key, row.version, reason, actor),
+  );
 }
 
 function isLiveKey(ctx: SimContext, key: string): boolean {

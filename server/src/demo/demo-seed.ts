@@ -2,7 +2,13 @@ import type { Runway } from '../runway';
 import { resolveCrew, type Crew } from './demo-crew';
 import { COMMERCE_FLEET } from './demo-fleet-commerce';
 import { DISCOVERY_FLEET } from './demo-fleet-discovery';
-import { finalPercent, toSpec, type DemoExperiment, type LaneMember, type Service } from './demo-spec-kit';
+import {
+  finalPercent,
+  toSpec,
+  type DemoExperiment,
+  type LaneMember,
+  type Service,
+} from './demo-spec-kit';
 
 /** The fleet a newcomer sees, in enqueue order (prerequisites before the experiments that name them). */
 export const DEMO_FLEET: readonly DemoExperiment[] = [...COMMERCE_FLEET, ...DISCOVERY_FLEET];
@@ -10,7 +16,10 @@ export const DEMO_FLEET: readonly DemoExperiment[] = [...COMMERCE_FLEET, ...DISC
 const DAY_MS = 86_400_000;
 
 /** Service SLOs and where their error budgets stand this morning: notifications burned most of its budget. */
-const SERVICE_HEALTH: Record<Service, { objective: number; remainingFraction: number; burnRate: number }> = {
+const SERVICE_HEALTH: Record<
+  Service,
+  { objective: number; remainingFraction: number; burnRate: number }
+> = {
   checkout: { objective: 0.999, remainingFraction: 0.62, burnRate: 0.8 },
   'payments-api': { objective: 0.9995, remainingFraction: 0.41, burnRate: 1.1 },
   search: { objective: 0.999, remainingFraction: 0.77, burnRate: 0.5 },
@@ -39,7 +48,13 @@ export function seedFleet(runway: Runway): { created: number; skipped: boolean }
     for (const experiment of DEMO_FLEET) {
       const spec = toSpec(experiment, nowMs, members);
       runway.experiments.enqueue({ specs: [spec] }, crew.actor(experiment.author));
-      members.push({ key: spec.key, layer: spec.layer, finalPercent: finalPercent(spec.stages), ended: false, seq: members.length });
+      members.push({
+        key: spec.key,
+        layer: spec.layer,
+        finalPercent: finalPercent(spec.stages),
+        ended: false,
+        seq: members.length,
+      });
     }
     return { created: members.length, skipped: false };
   })();
@@ -51,14 +66,26 @@ function seedPolicy(runway: Runway, crew: Crew, nowMs: number): void {
   for (const service of Object.keys(SERVICE_HEALTH) as Service[]) {
     const health = SERVICE_HEALTH[service];
     runway.policy.setSlo({ service, objective: health.objective, windowMs: 28 * DAY_MS }, admin);
-    runway.policy.setBudget({ service, remainingFraction: health.remainingFraction, burnRate: health.burnRate, source: 'slo-exporter (28d window)' }, exporter);
+    runway.policy.setBudget(
+      {
+        service,
+        remainingFraction: health.remainingFraction,
+        burnRate: health.burnRate,
+        source: 'slo-exporter (28d window)',
+      },
+      exporter,
+    );
   }
-  runway.policy.setCap({ scope: 'team', name: CAPPED_TEAM, maxActive: CAPPED_TEAM_MAX_ACTIVE }, admin);
+  runway.policy.setCap(
+    { scope: 'team', name: CAPPED_TEAM, maxActive: CAPPED_TEAM_MAX_ACTIVE },
+    admin,
+  );
   runway.policy.freeze(
     {
       service: FROZEN_SERVICE,
       untilMs: nowMs + FREEZE_MS,
-      reason: 'CHG-4471: catalog database failover drill in progress, no catalog changes until the drill is signed off',
+      reason:
+        'CHG-4471: catalog database failover drill in progress, no catalog changes until the drill is signed off',
     },
     crew.actor('dana.whitfield'),
   );

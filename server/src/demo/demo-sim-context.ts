@@ -23,9 +23,18 @@ export interface SimContext {
  * experiment moved on since the step read it. The step skips that action; the next step sees the
  * new state.
  */
-const RACE_CODES: ReadonlySet<ErrorCode> = new Set(['VERSION_CONFLICT', 'INVALID_TRANSITION', 'KEY_EXISTS']);
+const RACE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'VERSION_CONFLICT',
+  'INVALID_TRANSITION',
+  'KEY_EXISTS',
+]);
 
-export function attempt(ctx: SimContext, key: string | null, description: string, action: () => unknown): boolean {
+export function attempt(
+  ctx: SimContext,
+  key: string | null,
+  description: string,
+  action: () => unknown,
+): boolean {
   if (key !== null) ctx.touched.add(key);
   try {
     action();

@@ -1,7 +1,19 @@
-import type { ExperimentSpec, GuardrailSpec, Risk, StageSpec } from '../../../shared/src/spec/spec-schema';
+import type {
+  ExperimentSpec,
+  GuardrailSpec,
+  Risk,
+  StageSpec,
+} from '../../../shared/src/spec/spec-schema';
 import { emailOf, TEAM_CHANNELS, type CrewName, type Team } from './demo-crew';
 
-export const SERVICES = ['checkout', 'payments-api', 'search', 'catalog', 'identity', 'notifications'] as const;
+export const SERVICES = [
+  'checkout',
+  'payments-api',
+  'search',
+  'catalog',
+  'identity',
+  'notifications',
+] as const;
 export type Service = (typeof SERVICES)[number];
 
 export const SERVICE_LAYER: Record<Service, string> = {
@@ -56,7 +68,9 @@ type StageTuple = readonly [percent: number, hold: string, approve?: 'approve'];
 
 /** `stages([5, '30s'], [20, '1m', 'approve'], [50, '1m'])`: short holds so the demo moves in minutes. */
 export function stages(...tuples: StageTuple[]): StageSpec[] {
-  return tuples.map(([percent, hold, approve]) => (approve ? { percent, hold, approve: true } : { percent, hold }));
+  return tuples.map(([percent, hold, approve]) =>
+    approve ? { percent, hold, approve: true } : { percent, hold },
+  );
 }
 
 /** One demo experiment, before the kit fills in channel, layer, owner email and lane ordering. */
@@ -97,24 +111,36 @@ export function finalPercent(stageList: readonly { percent: number }[]): number 
  * The experiment a newcomer to a lane runs after: the lane's most recently enqueued member that
  * has not ended. Null when the lane is free.
  */
-export function lanePredecessor(layer: string, lanePercent: number, members: readonly LaneMember[]): string | null {
+export function lanePredecessor(
+  layer: string,
+  lanePercent: number,
+  members: readonly LaneMember[],
+): string | null {
   let last: LaneMember | null = null;
   for (const candidate of members) {
-    if (candidate.ended || candidate.layer !== layer || candidate.finalPercent !== lanePercent) continue;
+    if (candidate.ended || candidate.layer !== layer || candidate.finalPercent !== lanePercent)
+      continue;
     if (!last || candidate.seq > last.seq) last = candidate;
   }
   return last?.key ?? null;
 }
 
 /** The spec as a team would write it, with lane ordering added to `after` where needed. */
-export function toSpec(experiment: DemoExperiment, nowMs: number, members: readonly LaneMember[]): ExperimentSpec {
+export function toSpec(
+  experiment: DemoExperiment,
+  nowMs: number,
+  members: readonly LaneMember[],
+): ExperimentSpec {
   const layer = SERVICE_LAYER[experiment.service];
   const requires = experiment.requires ?? [];
   const after = [...(experiment.after ?? [])];
   const isSingleStage = experiment.stages.length === 1;
-  const predecessor = isSingleStage ? null : lanePredecessor(layer, finalPercent(experiment.stages), members);
+  const predecessor = isSingleStage
+    ? null
+    : lanePredecessor(layer, finalPercent(experiment.stages), members);
   // A prerequisite already orders the two: it must complete first.
-  if (predecessor && !requires.includes(predecessor) && !after.includes(predecessor)) after.push(predecessor);
+  if (predecessor && !requires.includes(predecessor) && !after.includes(predecessor))
+    after.push(predecessor);
   return {
     key: experiment.key,
     title: experiment.title,
@@ -129,7 +155,9 @@ export function toSpec(experiment: DemoExperiment, nowMs: number, members: reado
     ...(requires.length > 0 ? { requires } : {}),
     ...(experiment.excludes?.length ? { excludes: experiment.excludes } : {}),
     ...(after.length > 0 ? { after } : {}),
-    ...(experiment.notBeforeInMs !== undefined ? { notBefore: wholeMinuteIso(nowMs + experiment.notBeforeInMs) } : {}),
+    ...(experiment.notBeforeInMs !== undefined
+      ? { notBefore: wholeMinuteIso(nowMs + experiment.notBeforeInMs) }
+      : {}),
     stages: experiment.stages,
     guardrails: experiment.guardrails.map((guardrail) => ({ ...guardrail })),
   };

@@ -47,7 +47,9 @@ const all = (): ExperimentView[] => runway.experiments.list({}, VIEWER);
 /** Longest chain of `requires` edges starting at `key` (number of experiments in it). */
 function requiresDepth(byKey: Map<string, ExperimentView>, key: string): number {
   const prerequisites = byKey.get(key)?.requires ?? [];
-  return 1 + Math.max(0, ...prerequisites.map((prerequisite) => requiresDepth(byKey, prerequisite)));
+  return (
+    1 + Math.max(0, ...prerequisites.map((prerequisite) => requiresDepth(byKey, prerequisite)))
+  );
 }
 
 function hasOrderingCycle(views: readonly ExperimentView[]): boolean {
@@ -73,10 +75,14 @@ describe('seedDemoFleet', () => {
     expect(new Set(views.map((view) => view.layer)).size).toBe(5);
     expect(new Set(views.map((view) => view.team)).size).toBe(4);
     const crewNames = new Set<string>(CREW.map((person) => person.name));
-    expect(views.every((view) => crewNames.has(view.author) && view.owner.endsWith('@example.com'))).toBe(true);
+    expect(
+      views.every((view) => crewNames.has(view.author) && view.owner.endsWith('@example.com')),
+    ).toBe(true);
     expect(new Set(views.map((view) => view.author)).size).toBeGreaterThanOrEqual(5);
     const users = runway.auth.listUsers(ADMIN).map((user) => user.name);
-    expect(users).toEqual(expect.arrayContaining(['dana.whitfield', 'omar.haddad', 'grace.lin', 'maya.chen']));
+    expect(users).toEqual(
+      expect.arrayContaining(['dana.whitfield', 'omar.haddad', 'grace.lin', 'maya.chen']),
+    );
     for (const view of views) {
       expect(view.channel).toMatch(/^#/);
       expect(view.hypothesis).toBeTruthy();
@@ -105,7 +111,10 @@ describe('seedDemoFleet', () => {
   it('keeps every layer free of deadlocks: multi-stage experiments sit in lanes that add up to at most 100%', () => {
     seedDemoFleet(runway);
     for (const [layer, lanes] of Object.entries(LAYER_LANES)) {
-      expect(lanes.reduce((sum, percent) => sum + percent, 0), layer).toBeLessThanOrEqual(100);
+      expect(
+        lanes.reduce((sum, percent) => sum + percent, 0),
+        layer,
+      ).toBeLessThanOrEqual(100);
     }
     for (const view of all().filter((candidate) => candidate.stages.length > 1)) {
       expect(LAYER_LANES[view.layer], view.key).toContain(finalPercent(view.stages));
@@ -117,14 +126,32 @@ describe('seedDemoFleet', () => {
     const started = runway.scheduler.tick().decision.starts.map((start) => start.key);
     expect(started.length).toBeGreaterThanOrEqual(5);
     const waiting = runway.experiments.list({ states: ['queued', 'pending_approval'] }, VIEWER);
-    const kinds = new Set<BlockedReasonKind>(waiting.flatMap((view) => runway.gates.blockedReasons(view.key).map((reason) => reason.kind)));
-    for (const kind of ['awaiting_approval', 'freeze', 'error_budget', 'requires', 'excludes', 'after', 'layer_capacity', 'concurrency', 'not_before'] as const) {
+    const kinds = new Set<BlockedReasonKind>(
+      waiting.flatMap((view) => runway.gates.blockedReasons(view.key).map((reason) => reason.kind)),
+    );
+    for (const kind of [
+      'awaiting_approval',
+      'freeze',
+      'error_budget',
+      'requires',
+      'excludes',
+      'after',
+      'layer_capacity',
+      'concurrency',
+      'not_before',
+    ] as const) {
       expect(kinds, kind).toContain(kind);
     }
-    expect(waiting.filter((view) => view.state === 'pending_approval').length).toBeGreaterThanOrEqual(3);
-    const messages = waiting.flatMap((view) => runway.gates.blockedReasons(view.key).map((reason) => reason.message));
+    expect(
+      waiting.filter((view) => view.state === 'pending_approval').length,
+    ).toBeGreaterThanOrEqual(3);
+    const messages = waiting.flatMap((view) =>
+      runway.gates.blockedReasons(view.key).map((reason) => reason.message),
+    );
     expect(messages).toContain('error budget of notifications at 4% (policy minimum 10%)');
-    expect(messages.some((message) => message.startsWith('freeze window on catalog until 09:20 UTC'))).toBe(true);
+    expect(
+      messages.some((message) => message.startsWith('freeze window on catalog until 09:20 UTC')),
+    ).toBe(true);
   });
 
   it('does nothing when the database already holds an experiment', () => {
@@ -164,7 +191,14 @@ describe('simulateStep', () => {
       expect(row.actor).not.toBe(views.get(row.experimentKey!)!.author);
       expect(['dana.whitfield', 'omar.haddad', 'grace.lin']).toContain(row.actor);
     }
-    for (const row of audit.filter((entry) => ['experiment.pause', 'experiment.rollback', 'experiment.abort', 'experiment.approve'].includes(entry.action))) {
+    for (const row of audit.filter((entry) =>
+      [
+        'experiment.pause',
+        'experiment.rollback',
+        'experiment.abort',
+        'experiment.approve',
+      ].includes(entry.action),
+    )) {
       expect(row.reason, `${row.action} of ${row.experimentKey}`).toBeTruthy();
     }
     expect(new Set(audit.map((row) => row.actor)).size).toBeGreaterThanOrEqual(8);
@@ -180,7 +214,22 @@ describe('simulateStep', () => {
   it('leaves a database that was never seeded as a demo alone', () => {
     const author = runway.auth.createToken({ name: 'alice', role: 'operator' }, ADMIN).user;
     const alice: Actor = { userId: author.id, name: 'alice', role: 'operator' };
-    runway.experiments.enqueue({ specs: [{ key: 'real-rollout', title: 'A real rollout', owner: 'alice@example.com', team: 'payments', service: 'checkout', layer: 'web', stages: [{ percent: 10, hold: '1m' }] }] }, alice);
+    runway.experiments.enqueue(
+      {
+        specs: [
+          {
+            key: 'real-rollout',
+            title: 'A real rollout',
+            owner: 'alice@example.com',
+            team: 'payments',
+            service: 'checkout',
+            layer: 'web',
+            stages: [{ percent: 10, hold: '1m' }],
+          },
+        ],
+      },
+      alice,
+    );
     expect(seedDemoFleet(runway)).toEqual({ created: 0, skipped: true });
     const before = runway.audit.list({ limit: 1_000 }).length;
     const random = seededRandom(3);
@@ -226,7 +275,11 @@ describe('races with the scheduler loop', () => {
     expect(attempt(ctx, 'x', 'approve x', lose('VERSION_CONFLICT'))).toBe(false);
     expect(attempt(ctx, 'x', 'approve x', lose('INVALID_TRANSITION'))).toBe(false);
     expect(ctx.actions).toEqual([]);
-    expect(() => attempt(ctx, 'x', 'approve x', () => { throw new RunwayError('FORBIDDEN', 'no'); })).toThrow('no');
+    expect(() =>
+      attempt(ctx, 'x', 'approve x', () => {
+        throw new RunwayError('FORBIDDEN', 'no');
+      }),
+    ).toThrow('no');
   });
 });
 

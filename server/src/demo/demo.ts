@@ -27,7 +27,10 @@ export function seedDemoFleet(runway: Runway): { created: number; skipped: boole
  * through the services. Ticks are left to the server's scheduler loop. A failing step is logged
  * and the next one runs; it never takes the server down.
  */
-export function startDemoSimulation(runway: Runway, options: { intervalMs?: number; random?: () => number } = {}): { stop(): void } {
+export function startDemoSimulation(
+  runway: Runway,
+  options: { intervalMs?: number; random?: () => number } = {},
+): { stop(): void } {
   const random = options.random ?? Math.random;
   let lastError: string | null = null;
   const timer = setInterval(() => {

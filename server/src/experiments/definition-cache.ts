@@ -1,11 +1,18 @@
-import { toDefinition, type ExperimentDefinition, type ExperimentSpec } from '../../../shared/src/spec/spec-schema';
+import {
+  toDefinition,
+  type ExperimentDefinition,
+  type ExperimentSpec,
+} from '../../../shared/src/spec/spec-schema';
 
 /**
  * Parsed specs by key. A spec never changes once enqueued (keys are never reused), so the
  * parse is done once per process rather than on every scheduler tick.
  */
 export class DefinitionCache {
-  private readonly byKey = new Map<string, { spec: ExperimentSpec; definition: ExperimentDefinition }>();
+  private readonly byKey = new Map<
+    string,
+    { spec: ExperimentSpec; definition: ExperimentDefinition }
+  >();
 
   get(key: string, specJson: string): { spec: ExperimentSpec; definition: ExperimentDefinition } {
     let entry = this.byKey.get(key);

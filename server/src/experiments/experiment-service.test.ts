@@ -17,7 +17,10 @@ let bob: Actor;
 let carol: Actor;
 
 function actorFor(name: string, role: Role): Actor {
-  const created = runway.auth.createToken({ name, role }, { userId: null, name: 'setup', role: 'admin' });
+  const created = runway.auth.createToken(
+    { name, role },
+    { userId: null, name: 'setup', role: 'admin' },
+  );
   return runway.auth.authenticate(created.token)!;
 }
 
@@ -69,7 +72,9 @@ describe('approvals', () => {
   it('holds a high-risk experiment for approval by someone other than its author', () => {
     runway.experiments.enqueue({ specs: [spec('risky', { risk: 'high' })] }, bob);
     expect(state('risky')).toBe('pending_approval');
-    expect(runway.gates.blockedReasons('risky').map((reason) => reason.message)).toContain('awaiting approval');
+    expect(runway.gates.blockedReasons('risky').map((reason) => reason.message)).toContain(
+      'awaiting approval',
+    );
     expectCode(() => runway.experiments.approve('risky', 1, 'looks fine', bob), 'SELF_APPROVAL');
     expectCode(() => runway.experiments.approve('risky', 1, 'looks fine', alice), 'FORBIDDEN');
     runway.experiments.approve('risky', 1, 'reviewed the rollout plan', carol);
@@ -79,16 +84,33 @@ describe('approvals', () => {
   });
 
   it('gates a ramp into a stage that asks for approval', () => {
-    runway.experiments.enqueue({ specs: [spec('gated', { stages: [{ percent: 5, hold: '1m' }, { percent: 50, hold: '1m', approve: true }] })] }, alice);
+    runway.experiments.enqueue(
+      {
+        specs: [
+          spec('gated', {
+            stages: [
+              { percent: 5, hold: '1m' },
+              { percent: 50, hold: '1m', approve: true },
+            ],
+          }),
+        ],
+      },
+      alice,
+    );
     runway.scheduler.tick();
     clock.advance(2 * MINUTE);
     runway.scheduler.tick();
     const held = runway.experiments.get('gated', alice);
     expect(held.stageIndex).toBe(0);
-    expect(held.blockedReasons.map((reason) => reason.message)).toEqual(['awaiting approval to ramp to stage 2 (50%)']);
+    expect(held.blockedReasons.map((reason) => reason.message)).toEqual([
+      'awaiting approval to ramp to stage 2 (50%)',
+    ]);
     runway.experiments.approve('gated', held.version, 'metrics look healthy', bob);
     runway.scheduler.tick();
-    expect(runway.experiments.get('gated', alice)).toMatchObject({ stageIndex: 1, exposurePercent: 50 });
+    expect(runway.experiments.get('gated', alice)).toMatchObject({
+      stageIndex: 1,
+      exposurePercent: 50,
+    });
   });
 });
 
@@ -96,12 +118,22 @@ describe('manual transitions', () => {
   it('advances before the hold time but not through a freeze', () => {
     runway.experiments.enqueue({ specs: [spec('fast')] }, alice);
     runway.scheduler.tick();
-    runway.policy.freeze({ service: 'checkout', untilMs: clock.now() + 60 * MINUTE, reason: 'peak traffic' }, bob);
-    const error = expectCode(() => runway.experiments.advance('fast', version('fast'), null, bob), 'GATE_BLOCKED');
+    runway.policy.freeze(
+      { service: 'checkout', untilMs: clock.now() + 60 * MINUTE, reason: 'peak traffic' },
+      bob,
+    );
+    const error = expectCode(
+      () => runway.experiments.advance('fast', version('fast'), null, bob),
+      'GATE_BLOCKED',
+    );
     expect(error.message).toContain('freeze window on checkout until 10:00 UTC (peak traffic)');
     runway.policy.unfreeze({ service: 'checkout' }, bob);
     runway.experiments.advance('fast', version('fast'), 'confident', bob);
-    expect(runway.experiments.get('fast', alice)).toMatchObject({ state: 'running', stageIndex: 1, exposurePercent: 100 });
+    expect(runway.experiments.get('fast', alice)).toMatchObject({
+      state: 'running',
+      stageIndex: 1,
+      exposurePercent: 100,
+    });
     runway.experiments.advance('fast', version('fast'), 'done', bob);
     expect(state('fast')).toBe('completed');
   });
@@ -123,8 +155,17 @@ describe('manual transitions', () => {
     expectCode(() => runway.experiments.abort('gone', 1, 'no longer needed', alice), 'FORBIDDEN');
     runway.experiments.abort('gone', 1, 'no longer needed', bob);
     expect(state('gone')).toBe('aborted');
-    const [entry] = runway.audit.list({ experimentKey: 'gone', action: 'experiment.abort', limit: 1 });
-    expect(entry).toMatchObject({ actor: 'bob', fromState: 'queued', toState: 'aborted', reason: 'no longer needed' });
+    const [entry] = runway.audit.list({
+      experimentKey: 'gone',
+      action: 'experiment.abort',
+      limit: 1,
+    });
+    expect(entry).toMatchObject({
+      actor: 'bob',
+      fromState: 'queued',
+      toState: 'aborted',
+      reason: 'no longer needed',
+    });
   });
 
   it('refuses a stale version without changing anything', () => {
@@ -138,10 +179,23 @@ describe('manual transitions', () => {
 
 describe('enqueue', () => {
   it('replays an idempotent request and refuses the key with a different spec', () => {
-    const first = runway.experiments.enqueue({ specs: [spec('idem')], idempotencyKey: 'ci-1' }, alice);
-    const again = runway.experiments.enqueue({ specs: [spec('idem')], idempotencyKey: 'ci-1' }, alice);
+    const first = runway.experiments.enqueue(
+      { specs: [spec('idem')], idempotencyKey: 'ci-1' },
+      alice,
+    );
+    const again = runway.experiments.enqueue(
+      { specs: [spec('idem')], idempotencyKey: 'ci-1' },
+      alice,
+    );
     expect(again).toEqual({ ...first, replayed: true });
-    expectCode(() => runway.experiments.enqueue({ specs: [spec('idem', { priority: 90 })], idempotencyKey: 'ci-1' }, alice), 'IDEMPOTENCY_MISMATCH');
+    expectCode(
+      () =>
+        runway.experiments.enqueue(
+          { specs: [spec('idem', { priority: 90 })], idempotencyKey: 'ci-1' },
+          alice,
+        ),
+      'IDEMPOTENCY_MISMATCH',
+    );
     expectCode(() => runway.experiments.enqueue({ specs: [spec('idem')] }, alice), 'KEY_EXISTS');
   });
 
@@ -155,10 +209,23 @@ describe('enqueue', () => {
 
   it('refuses a cycle within a batch, naming it in order', () => {
     const error = expectCode(
-      () => runway.experiments.enqueue({ specs: [spec('aa', { requires: ['bb'] }), spec('bb', { after: ['cc'] }), spec('cc', { requires: ['aa'] })] }, alice),
+      () =>
+        runway.experiments.enqueue(
+          {
+            specs: [
+              spec('aa', { requires: ['bb'] }),
+              spec('bb', { after: ['cc'] }),
+              spec('cc', { requires: ['aa'] }),
+            ],
+          },
+          alice,
+        ),
       'SPEC_INVALID',
     );
-    expect(error.issues).toContainEqual({ path: '[0].requires', message: 'cycle through requires/after: aa -> bb -> cc -> aa' });
+    expect(error.issues).toContainEqual({
+      path: '[0].requires',
+      message: 'cycle through requires/after: aa -> bb -> cc -> aa',
+    });
     expect(runway.experiments.list({}, alice)).toEqual([]);
   });
 });
@@ -167,11 +234,20 @@ describe('plan', () => {
   it('forecasts starts after prerequisites complete and freezes end', () => {
     runway.experiments.enqueue({ specs: [spec('base', { layer: 'shared' })] }, alice);
     runway.experiments.enqueue({ specs: [spec('next', { requires: ['base'] })] }, alice);
-    runway.policy.freeze({ service: 'checkout', untilMs: clock.now() + 30 * MINUTE, reason: 'release train' }, bob);
+    runway.policy.freeze(
+      { service: 'checkout', untilMs: clock.now() + 30 * MINUTE, reason: 'release train' },
+      bob,
+    );
     const forecast = runway.scheduler.plan(alice);
     const byKey = Object.fromEntries(forecast.entries.map((entry) => [entry.key, entry]));
     const start = clock.now() + 30 * MINUTE;
-    expect(byKey.base).toMatchObject({ expectedStartMs: start, expectedCompleteMs: start + 20 * MINUTE });
-    expect(byKey.next).toMatchObject({ expectedStartMs: start + 20 * MINUTE, expectedCompleteMs: start + 40 * MINUTE });
+    expect(byKey.base).toMatchObject({
+      expectedStartMs: start,
+      expectedCompleteMs: start + 20 * MINUTE,
+    });
+    expect(byKey.next).toMatchObject({
+      expectedStartMs: start + 20 * MINUTE,
+      expectedCompleteMs: start + 40 * MINUTE,
+    });
   });
 });

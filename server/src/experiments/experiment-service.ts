@@ -1,8 +1,20 @@
 import { createHash } from 'node:crypto';
-import type { BlastRadiusEntry, EnqueueResult, ExperimentDetail, ExperimentView, TransitionResult } from '../../../shared/src/api-types';
+import type {
+  BlastRadiusEntry,
+  EnqueueResult,
+  ExperimentDetail,
+  ExperimentView,
+  TransitionResult,
+} from '../../../shared/src/api-types';
 import type { BlockedReason } from '../../../shared/src/blocked-reasons';
 import { RunwayError, type ErrorIssue } from '../../../shared/src/errors';
-import { allowedFrom, canTransition, isLive, type ExperimentState, type TransitionAction } from '../../../shared/src/lifecycle';
+import {
+  allowedFrom,
+  canTransition,
+  isLive,
+  type ExperimentState,
+  type TransitionAction,
+} from '../../../shared/src/lifecycle';
 import { checkGraph, type GraphCandidate } from '../../../shared/src/spec/spec-graph';
 import type { ExperimentSpec } from '../../../shared/src/spec/spec-schema';
 import { validateSpec } from '../../../shared/src/spec/spec-validation';
@@ -17,7 +29,12 @@ import type { PolicyStore } from '../policy/policy-store';
 import type { SchedulerDecision } from '../scheduler/decide';
 import type { Db } from '../store/database';
 import type { DefinitionCache } from './definition-cache';
-import type { ExperimentListFilter, ExperimentRow, ExperimentStore, StatePatch } from './experiment-store';
+import type {
+  ExperimentListFilter,
+  ExperimentRow,
+  ExperimentStore,
+  StatePatch,
+} from './experiment-store';
 import type { IdempotencyStore } from './idempotency-store';
 
 /** The narrow read model of the scheduler that this service needs. */
@@ -69,7 +86,9 @@ export class ExperimentService {
         reason: approval.reason,
         atMs: approval.at,
       })),
-      guardrailStatus: store.guardrailStatuses(key).map(({ evaluatedAt, ...status }) => ({ ...status, evaluatedAtMs: evaluatedAt })),
+      guardrailStatus: store
+        .guardrailStatuses(key)
+        .map(({ evaluatedAt, ...status }) => ({ ...status, evaluatedAtMs: evaluatedAt })),
       dependents: store.directDependents(key).sort(),
     };
   }
@@ -87,11 +106,18 @@ export class ExperimentService {
    * repeat of the same request returns the original result; the same key with a different
    * request is refused.
    */
-  enqueue(input: { specs: readonly unknown[]; idempotencyKey?: string; draft?: boolean }, actor: Actor): EnqueueResult {
+  enqueue(
+    input: { specs: readonly unknown[]; idempotencyKey?: string; draft?: boolean },
+    actor: Actor,
+  ): EnqueueResult {
     requireRole(actor, 'operator');
     const { db, store, idempotency, audit, clock } = this.deps;
-    if (input.specs.length === 0) throw new RunwayError('SPEC_INVALID', 'no spec given', { issues: [{ path: '', message: 'no spec given' }] });
-    if (actor.userId === null) throw new RunwayError('FORBIDDEN', `${actor.name} cannot author experiments`);
+    if (input.specs.length === 0)
+      throw new RunwayError('SPEC_INVALID', 'no spec given', {
+        issues: [{ path: '', message: 'no spec given' }],
+      });
+    if (actor.userId === null)
+      throw new RunwayError('FORBIDDEN', `${actor.name} cannot author experiments`);
     const userId = actor.userId;
     const requestHash = hashRequest(input.specs, input.draft ?? false);
 
@@ -100,9 +126,13 @@ export class ExperimentService {
       const previous = idempotency.get(input.idempotencyKey);
       if (!previous) return null;
       if (previous.userId !== userId || previous.requestHash !== requestHash) {
-        throw new RunwayError('IDEMPOTENCY_MISMATCH', `idempotency key "${input.idempotencyKey}" was already used for a different request`, {
-          details: { idempotencyKey: input.idempotencyKey },
-        });
+        throw new RunwayError(
+          'IDEMPOTENCY_MISMATCH',
+          `idempotency key "${input.idempotencyKey}" was already used for a different request`,
+          {
+            details: { idempotencyKey: input.idempotencyKey },
+          },
+        );
       }
       return { ...(JSON.parse(previous.responseJson) as EnqueueResult), replayed: true };
     };
@@ -115,12 +145,15 @@ export class ExperimentService {
       const { specs, issues } = this.checkSpecs(input.specs);
       if (issues.length > 0) {
         const exists = issues.every((issue) => issue.message.includes('already exists'));
-        throw new RunwayError(exists ? 'KEY_EXISTS' : 'SPEC_INVALID', summarizeIssues(issues), { issues });
+        throw new RunwayError(exists ? 'KEY_EXISTS' : 'SPEC_INVALID', summarizeIssues(issues), {
+          issues,
+        });
       }
 
       const now = clock.now();
       const enqueued: EnqueueResult['experiments'] = [];
-      const stateOf = (spec: ExperimentSpec): ExperimentState => (input.draft ? 'draft' : spec.risk === 'high' ? 'pending_approval' : 'queued');
+      const stateOf = (spec: ExperimentSpec): ExperimentState =>
+        input.draft ? 'draft' : spec.risk === 'high' ? 'pending_approval' : 'queued';
       // One batch insert: a spec may require one that comes later in the same request.
       store.insertBatch(
         specs.map((spec) => ({
@@ -137,7 +170,17 @@ export class ExperimentService {
       );
       for (const spec of specs) {
         const state = stateOf(spec);
-        store.appendHistory({ key: spec.key, event: 'enqueue', fromState: null, toState: state, stageIndex: -1, exposurePercent: 0, at: now, actor: actor.name, reason: null });
+        store.appendHistory({
+          key: spec.key,
+          event: 'enqueue',
+          fromState: null,
+          toState: state,
+          stageIndex: -1,
+          exposurePercent: 0,
+          at: now,
+          actor: actor.name,
+          reason: null,
+        });
         ctx.rows.push(
           audit.append({
             at: now,
@@ -145,14 +188,21 @@ export class ExperimentService {
             action: 'experiment.enqueue',
             experimentKey: spec.key,
             toState: state,
-            details: { spec, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) },
+            details: {
+              spec,
+              ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+            },
           }),
         );
         enqueued.push({ key: spec.key, state, version: 1 });
       }
       const response: EnqueueResult = { experiments: enqueued, replayed: false };
       if (input.idempotencyKey) {
-        idempotency.put(input.idempotencyKey, { userId, requestHash, responseJson: JSON.stringify(response) }, now);
+        idempotency.put(
+          input.idempotencyKey,
+          { userId, requestHash, responseJson: JSON.stringify(response) },
+          now,
+        );
       }
       return response;
     })();
@@ -161,32 +211,59 @@ export class ExperimentService {
   }
 
   /** Checks specs as enqueue would (schema, SLIs, keys, graph) without writing anything. */
-  validate(rawSpecs: readonly unknown[], actor: Actor): { ok: boolean; issues: ErrorIssue[]; keys: string[] } {
+  validate(
+    rawSpecs: readonly unknown[],
+    actor: Actor,
+  ): { ok: boolean; issues: ErrorIssue[]; keys: string[] } {
     requireRole(actor, 'viewer');
     const { specs, issues } = this.checkSpecs(rawSpecs);
     return { ok: issues.length === 0, issues, keys: specs.map((spec) => spec.key) };
   }
 
-  private checkSpecs(rawSpecs: readonly unknown[]): { specs: ExperimentSpec[]; issues: ErrorIssue[] } {
+  private checkSpecs(rawSpecs: readonly unknown[]): {
+    specs: ExperimentSpec[];
+    issues: ErrorIssue[];
+  } {
     const { store, policy } = this.deps;
     const batch = rawSpecs.length > 1;
     const prefix = (index: number): string => (batch ? `[${index}].` : '');
     const issues: ErrorIssue[] = [];
     const specs: ExperimentSpec[] = [];
     rawSpecs.forEach((raw, index) => {
-      const validation = validateSpec(raw, { isKnownSli: (service, sli) => policy.isKnownSli(service, sli) });
+      const validation = validateSpec(raw, {
+        isKnownSli: (service, sli) => policy.isKnownSli(service, sli),
+      });
       if (validation.ok) specs.push(validation.spec);
-      else issues.push(...validation.issues.map((issue) => ({ ...issue, path: `${prefix(index)}${issue.path}` })));
+      else
+        issues.push(
+          ...validation.issues.map((issue) => ({
+            ...issue,
+            path: `${prefix(index)}${issue.path}`,
+          })),
+        );
     });
     if (issues.length > 0) return { specs, issues };
     const seen = new Set<string>();
     specs.forEach((spec, index) => {
-      if (seen.has(spec.key)) issues.push({ path: `${prefix(index)}key`, message: `"${spec.key}" appears twice in this request` });
-      else if (store.exists(spec.key)) issues.push({ path: `${prefix(index)}key`, message: `an experiment "${spec.key}" already exists (keys are never reused)` });
+      if (seen.has(spec.key))
+        issues.push({
+          path: `${prefix(index)}key`,
+          message: `"${spec.key}" appears twice in this request`,
+        });
+      else if (store.exists(spec.key))
+        issues.push({
+          path: `${prefix(index)}key`,
+          message: `an experiment "${spec.key}" already exists (keys are never reused)`,
+        });
       seen.add(spec.key);
     });
     const candidates: GraphCandidate[] = specs.map((spec, index) => ({
-      node: { key: spec.key, requires: spec.requires ?? [], excludes: spec.excludes ?? [], after: spec.after ?? [] },
+      node: {
+        key: spec.key,
+        requires: spec.requires ?? [],
+        excludes: spec.excludes ?? [],
+        after: spec.after ?? [],
+      },
       pathPrefix: prefix(index),
     }));
     issues.push(...checkGraph(candidates, (key) => store.graphNode(key)));
@@ -215,37 +292,68 @@ export class ExperimentService {
       const row = this.loadForChange(key, expectedVersion, 'approve');
       if (actor.userId === null) throw new RunwayError('FORBIDDEN', `${actor.name} cannot approve`);
       if (row.authorUserId === actor.userId) {
-        throw new RunwayError('SELF_APPROVAL', `${actor.name} enqueued ${key} and cannot approve it; ask another release manager`);
+        throw new RunwayError(
+          'SELF_APPROVAL',
+          `${actor.name} enqueued ${key} and cannot approve it; ask another release manager`,
+        );
       }
       const { definition } = this.definition(row);
       const now = this.deps.clock.now();
       if (row.state === 'pending_approval') {
         this.deps.store.addApproval(key, -1, actor.userId, reason, now);
-        this.transition(ctx, row, 'approve', 'queued', this.samePosition(row), actor, reason, null, { approved: 'experiment' });
+        this.transition(
+          ctx,
+          row,
+          'approve',
+          'queued',
+          this.samePosition(row),
+          actor,
+          reason,
+          null,
+          { approved: 'experiment' },
+        );
         return;
       }
       const stageIndex = row.state === 'queued' ? 0 : row.stageIndex + 1;
       const stage = definition.stages[stageIndex];
       if (!stage?.approve) {
-        throw new RunwayError('INVALID_TRANSITION', `${key} has nothing awaiting approval (${describePosition(row, definition.stages.length)})`);
+        throw new RunwayError(
+          'INVALID_TRANSITION',
+          `${key} has nothing awaiting approval (${describePosition(row, definition.stages.length)})`,
+        );
       }
       if (!this.deps.store.addApproval(key, stageIndex, actor.userId, reason, now)) {
-        throw new RunwayError('INVALID_TRANSITION', `${actor.name} already approved stage ${stageIndex + 1} of ${key}`);
+        throw new RunwayError(
+          'INVALID_TRANSITION',
+          `${actor.name} already approved stage ${stageIndex + 1} of ${key}`,
+        );
       }
-      this.transition(ctx, row, 'approve', row.state, this.samePosition(row), actor, reason, null, { approved: `stage ${stageIndex + 1}`, stageIndex });
+      this.transition(ctx, row, 'approve', row.state, this.samePosition(row), actor, reason, null, {
+        approved: `stage ${stageIndex + 1}`,
+        stageIndex,
+      });
     });
   }
 
   /** A person ramps to the next stage now (or completes from the last), within the gates. */
-  advance(key: string, expectedVersion: number, reason: string | null, actor: Actor): TransitionResult {
+  advance(
+    key: string,
+    expectedVersion: number,
+    reason: string | null,
+    actor: Actor,
+  ): TransitionResult {
     requireRole(actor, 'release-manager');
     const blockers = this.peekAdvanceBlockers(key, expectedVersion);
     return this.mutate((ctx) => {
       const row = this.loadForChange(key, expectedVersion, 'advance');
       if (blockers.length > 0) {
-        throw new RunwayError('GATE_BLOCKED', `cannot advance ${key}: ${blockers.map((reason) => reason.message).join('; ')}`, {
-          details: { blockedReasons: blockers },
-        });
+        throw new RunwayError(
+          'GATE_BLOCKED',
+          `cannot advance ${key}: ${blockers.map((reason) => reason.message).join('; ')}`,
+          {
+            details: { blockedReasons: blockers },
+          },
+        );
       }
       this.rampOrComplete(ctx, row, actor, reason, null);
     });
@@ -260,7 +368,12 @@ export class ExperimentService {
   }
 
   /** Resumes at the current stage; its hold time starts again so guardrails see fresh data. */
-  resume(key: string, expectedVersion: number, reason: string | null, actor: Actor): TransitionResult {
+  resume(
+    key: string,
+    expectedVersion: number,
+    reason: string | null,
+    actor: Actor,
+  ): TransitionResult {
     requireRole(actor, 'operator');
     return this.mutate((ctx) => {
       const row = this.loadForChange(key, expectedVersion, 'resume');
@@ -283,9 +396,19 @@ export class ExperimentService {
         const row = entry.key === key ? target : this.require(entry.key);
         const cause = entry.key === key ? null : key;
         const entryReason = cause ? `cascade from ${key}: ${reason}` : reason;
-        this.transition(ctx, row, 'rollback', 'rolled_back', { ...this.samePosition(row), exposurePercent: 0 }, actor, entryReason, cause, {
-          ...(entry.via ? { via: entry.via } : {}),
-        });
+        this.transition(
+          ctx,
+          row,
+          'rollback',
+          'rolled_back',
+          { ...this.samePosition(row), exposurePercent: 0 },
+          actor,
+          entryReason,
+          cause,
+          {
+            ...(entry.via ? { via: entry.via } : {}),
+          },
+        );
         this.deps.outbox.add(
           'page.rollback',
           { experimentKey: row.key, cause, reason: entryReason, actor: actor.name },
@@ -300,27 +423,71 @@ export class ExperimentService {
     requireRole(actor, 'release-manager');
     return this.mutate((ctx) => {
       const row = this.loadForChange(key, expectedVersion, 'abort');
-      this.transition(ctx, row, 'abort', 'aborted', { ...this.samePosition(row), exposurePercent: 0 }, actor, reason, null);
+      this.transition(
+        ctx,
+        row,
+        'abort',
+        'aborted',
+        { ...this.samePosition(row), exposurePercent: 0 },
+        actor,
+        reason,
+        null,
+      );
     });
   }
 
   /** Applies one scheduler tick's decision in a single transaction. */
   applyDecision(decision: SchedulerDecision, actor: Actor): TransitionResult {
     return this.mutate((ctx) => {
-      for (const ramp of decision.ramps) this.rampOrComplete(ctx, this.loadForChange(ramp.key, ramp.version, 'advance'), actor, null, ramp.toStageIndex);
-      for (const done of decision.completions) this.rampOrComplete(ctx, this.loadForChange(done.key, done.version, 'complete'), actor, null, null);
+      for (const ramp of decision.ramps)
+        this.rampOrComplete(
+          ctx,
+          this.loadForChange(ramp.key, ramp.version, 'advance'),
+          actor,
+          null,
+          ramp.toStageIndex,
+        );
+      for (const done of decision.completions)
+        this.rampOrComplete(
+          ctx,
+          this.loadForChange(done.key, done.version, 'complete'),
+          actor,
+          null,
+          null,
+        );
       for (const start of decision.starts) {
         const row = this.loadForChange(start.key, start.version, 'start');
         const now = this.deps.clock.now();
-        this.transition(ctx, row, 'start', 'running', { stageIndex: 0, exposurePercent: start.percent, stageStartedAt: now, at: now }, actor, null, null);
+        this.transition(
+          ctx,
+          row,
+          'start',
+          'running',
+          { stageIndex: 0, exposurePercent: start.percent, stageStartedAt: now, at: now },
+          actor,
+          null,
+          null,
+        );
       }
     });
   }
 
   /** Records a guardrail verdict for the current stage (the guardrail engine or the demo simulator). */
-  recordGuardrailVerdict(key: string, sli: string, verdict: 'pass' | 'fail' | 'inconclusive' | 'no_data', details: Record<string, unknown>): void {
+  recordGuardrailVerdict(
+    key: string,
+    sli: string,
+    verdict: 'pass' | 'fail' | 'inconclusive' | 'no_data',
+    details: Record<string, unknown>,
+  ): void {
     const row = this.require(key);
-    this.deps.store.setGuardrailStatus(key, sli, verdict, row.stageIndex, this.deps.clock.now(), details);
+    this.deps.store.setGuardrailStatus(
+      key,
+      sli,
+      verdict,
+      row.stageIndex,
+      this.deps.clock.now(),
+      details,
+    );
     this.deps.feed.signal();
   }
 
@@ -331,20 +498,45 @@ export class ExperimentService {
     return row.state === 'running' ? this.deps.gates.manualAdvanceBlockers(key) : [];
   }
 
-  private rampOrComplete(ctx: TransitionContext, row: ExperimentRow, actor: Actor, reason: string | null, toStageIndex: number | null): void {
+  private rampOrComplete(
+    ctx: TransitionContext,
+    row: ExperimentRow,
+    actor: Actor,
+    reason: string | null,
+    toStageIndex: number | null,
+  ): void {
     const { stages } = this.definition(row).definition;
     const nextIndex = toStageIndex ?? row.stageIndex + 1;
     const now = this.deps.clock.now();
     const next = stages[nextIndex];
     if (!next) {
-      this.transition(ctx, row, 'complete', 'completed', this.samePosition(row), actor, reason, null);
+      this.transition(
+        ctx,
+        row,
+        'complete',
+        'completed',
+        this.samePosition(row),
+        actor,
+        reason,
+        null,
+      );
       return;
     }
-    this.transition(ctx, row, 'advance', 'running', { stageIndex: nextIndex, exposurePercent: next.percent, stageStartedAt: now, at: now }, actor, reason, null, {
-      fromStage: row.stageIndex + 1,
-      toStage: nextIndex + 1,
-      percent: next.percent,
-    });
+    this.transition(
+      ctx,
+      row,
+      'advance',
+      'running',
+      { stageIndex: nextIndex, exposurePercent: next.percent, stageStartedAt: now, at: now },
+      actor,
+      reason,
+      null,
+      {
+        fromStage: row.stageIndex + 1,
+        toStage: nextIndex + 1,
+        percent: next.percent,
+      },
+    );
   }
 
   private mutate(body: (ctx: TransitionContext) => void): TransitionResult {
@@ -390,23 +582,40 @@ export class ExperimentService {
         toState,
         reason,
         cause,
-        details: { ...details, stage: patch.stageIndex + 1, exposurePercent: patch.exposurePercent },
+        details: {
+          ...details,
+          stage: patch.stageIndex + 1,
+          exposurePercent: patch.exposurePercent,
+        },
       }),
     );
     ctx.changed.push({ key: row.key, fromState: row.state, toState, version: row.version + 1 });
   }
 
   private samePosition(row: ExperimentRow): Omit<StatePatch, 'state'> {
-    return { stageIndex: row.stageIndex, exposurePercent: row.exposurePercent, stageStartedAt: row.stageStartedAt, at: this.deps.clock.now() };
+    return {
+      stageIndex: row.stageIndex,
+      exposurePercent: row.exposurePercent,
+      stageStartedAt: row.stageStartedAt,
+      at: this.deps.clock.now(),
+    };
   }
 
-  private loadForChange(key: string, expectedVersion: number, action: TransitionAction): ExperimentRow {
+  private loadForChange(
+    key: string,
+    expectedVersion: number,
+    action: TransitionAction,
+  ): ExperimentRow {
     const row = this.require(key);
     if (row.version !== expectedVersion) throw conflict(key, expectedVersion, row);
     if (!canTransition(action, row.state)) {
-      throw new RunwayError('INVALID_TRANSITION', `cannot ${action} ${key}: it is ${row.state} (${action} needs ${allowedFrom(action).join(' or ')})`, {
-        details: { state: row.state, action },
-      });
+      throw new RunwayError(
+        'INVALID_TRANSITION',
+        `cannot ${action} ${key}: it is ${row.state} (${action} needs ${allowedFrom(action).join(' or ')})`,
+        {
+          details: { state: row.state, action },
+        },
+      );
     }
     return row;
   }
@@ -438,7 +647,9 @@ export class ExperimentService {
         queue.push(dependent);
       }
     }
-    const members = [...states.keys()].filter((key) => key === target.key || isLive(states.get(key)!));
+    const members = [...states.keys()].filter(
+      (key) => key === target.key || isLive(states.get(key)!),
+    );
     const memberSet = new Set(members);
     // Kahn's algorithm over "A requires B => A goes first", ties broken by key for determinism.
     const prerequisitesInSet = new Map<string, string[]>();
@@ -447,13 +658,18 @@ export class ExperimentService {
       const node = store.graphNode(key);
       const inSet = (node?.requires ?? []).filter((prerequisite) => memberSet.has(prerequisite));
       prerequisitesInSet.set(key, inSet);
-      for (const prerequisite of inSet) pendingDependents.set(prerequisite, (pendingDependents.get(prerequisite) ?? 0) + 1);
+      for (const prerequisite of inSet)
+        pendingDependents.set(prerequisite, (pendingDependents.get(prerequisite) ?? 0) + 1);
     }
     const ready = members.filter((key) => pendingDependents.get(key) === 0).sort();
     const order: BlastRadiusEntry[] = [];
     while (ready.length > 0) {
       const key = ready.shift()!;
-      order.push({ key, state: states.get(key)!, via: key === target.key ? null : (via.get(key) ?? null) });
+      order.push({
+        key,
+        state: states.get(key)!,
+        via: key === target.key ? null : (via.get(key) ?? null),
+      });
       for (const prerequisite of prerequisitesInSet.get(key) ?? []) {
         const remaining = pendingDependents.get(prerequisite)! - 1;
         pendingDependents.set(prerequisite, remaining);
@@ -501,22 +717,37 @@ export class ExperimentService {
   }
 }
 
-function conflict(key: string, expectedVersion: number, current: ExperimentRow | null): RunwayError {
+function conflict(
+  key: string,
+  expectedVersion: number,
+  current: ExperimentRow | null,
+): RunwayError {
   return new RunwayError(
     'VERSION_CONFLICT',
     `${key} changed since version ${expectedVersion}${current ? ` (now version ${current.version}, ${current.state})` : ''}; reload and try again`,
-    { details: { key, expectedVersion, currentVersion: current?.version ?? null, currentState: current?.state ?? null } },
+    {
+      details: {
+        key,
+        expectedVersion,
+        currentVersion: current?.version ?? null,
+        currentState: current?.state ?? null,
+      },
+    },
   );
 }
 
 function describePosition(row: ExperimentRow, stageCount: number): string {
-  return row.stageIndex >= 0 ? `${row.state}, stage ${row.stageIndex + 1}/${stageCount}` : row.state;
+  return row.stageIndex >= 0
+    ? `${row.state}, stage ${row.stageIndex + 1}/${stageCount}`
+    : row.state;
 }
 
 function summarizeIssues(issues: readonly ErrorIssue[]): string {
   const first = issues[0]!;
   const head = first.path ? `${first.path}: ${first.message}` : first.message;
-  return issues.length === 1 ? head : `${head} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})`;
+  return issues.length === 1
+    ? head
+    : `${head} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})`;
 }
 
 /** Canonical hash of an enqueue request: key order in objects does not matter. */
@@ -534,9 +765,12 @@ const MAX_REQUEST_DEPTH = 32;
 function canonicalJson(value: unknown, depth = 0): string {
   if (depth > MAX_REQUEST_DEPTH) {
     const message = `nested more than ${MAX_REQUEST_DEPTH} levels deep; a spec needs about five`;
-    throw new RunwayError('SPEC_INVALID', `specs: ${message}`, { issues: [{ path: 'specs', message }] });
+    throw new RunwayError('SPEC_INVALID', `specs: ${message}`, {
+      issues: [{ path: 'specs', message }],
+    });
   }
-  if (Array.isArray(value)) return `[${value.map((entry) => canonicalJson(entry, depth + 1)).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((entry) => canonicalJson(entry, depth + 1)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, entry]) => entry !== undefined)

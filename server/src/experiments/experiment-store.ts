@@ -90,19 +90,24 @@ export class ExperimentStore {
        author_user_id, created_at, state_changed_at)
       VALUES (@key, @seq, @specJson, @title, @owner, @team, @service, @layer, @priority, @risk, @state, @notBefore,
        @notAfter, @authorUserId, @at, @at)`);
-    this.insertEdgeStatement = db.prepare('INSERT OR IGNORE INTO experiment_edges (from_key, kind, to_key) VALUES (?, ?, ?)');
-    this.updateStateStatement = db.prepare(`UPDATE experiments SET state = @state, stage_index = @stageIndex,
+    this.insertEdgeStatement = db.prepare(
+      'INSERT OR IGNORE INTO experiment_edges (from_key, kind, to_key) VALUES (?, ?, ?)',
+    );
+    this.updateStateStatement =
+      db.prepare(`UPDATE experiments SET state = @state, stage_index = @stageIndex,
       exposure_percent = @exposurePercent, stage_started_at = @stageStartedAt, state_changed_at = @at,
       version = version + 1 WHERE key = @key AND version = @version`);
     this.historyStatement = db.prepare(`INSERT INTO stage_history
       (experiment_key, event, from_state, to_state, stage_index, exposure_percent, at, actor, reason)
       VALUES (@key, @event, @fromState, @toState, @stageIndex, @exposurePercent, @at, @actor, @reason)`);
-    this.dependentsStatement = db.prepare(
-      "SELECT from_key FROM experiment_edges WHERE to_key = ? AND kind = 'requires'",
-    ).pluck();
+    this.dependentsStatement = db
+      .prepare("SELECT from_key FROM experiment_edges WHERE to_key = ? AND kind = 'requires'")
+      .pluck();
     // Enqueue's graph check calls these once per experiment it walks: prepared once, not per call.
     this.existsStatement = db.prepare('SELECT 1 FROM experiments WHERE key = ?');
-    this.edgesFromStatement = db.prepare('SELECT kind, to_key AS toKey FROM experiment_edges WHERE from_key = ?');
+    this.edgesFromStatement = db.prepare(
+      'SELECT kind, to_key AS toKey FROM experiment_edges WHERE from_key = ?',
+    );
   }
 
   get(key: string): ExperimentRow | null {
@@ -131,7 +136,9 @@ export class ExperimentStore {
   }
 
   countByState(): Record<string, number> {
-    const rows = this.db.prepare('SELECT state, COUNT(*) AS count FROM experiments GROUP BY state').all() as Array<{ state: string; count: number }>;
+    const rows = this.db
+      .prepare('SELECT state, COUNT(*) AS count FROM experiments GROUP BY state')
+      .all() as Array<{ state: string; count: number }>;
     return Object.fromEntries(rows.map((row) => [row.state, row.count]));
   }
 
@@ -187,8 +194,10 @@ export class ExperimentStore {
 
   history(key: string): StageHistoryEntry[] {
     return this.db
-      .prepare(`SELECT id, event, from_state AS fromState, to_state AS toState, stage_index AS stageIndex,
-        exposure_percent AS exposurePercent, at, actor, reason FROM stage_history WHERE experiment_key = ? ORDER BY id`)
+      .prepare(
+        `SELECT id, event, from_state AS fromState, to_state AS toState, stage_index AS stageIndex,
+        exposure_percent AS exposurePercent, at, actor, reason FROM stage_history WHERE experiment_key = ? ORDER BY id`,
+      )
       .all(key) as StageHistoryEntry[];
   }
 
@@ -198,40 +207,81 @@ export class ExperimentStore {
   }
 
   graphNode(key: string): GraphNode | undefined {
-    const rows = this.edgesFromStatement.all(key) as Array<{ kind: 'requires' | 'excludes' | 'after'; toKey: string }>;
+    const rows = this.edgesFromStatement.all(key) as Array<{
+      kind: 'requires' | 'excludes' | 'after';
+      toKey: string;
+    }>;
     if (rows.length === 0 && !this.exists(key)) return undefined;
     const node = { key, requires: [] as string[], excludes: [] as string[], after: [] as string[] };
     for (const row of rows) node[row.kind].push(row.toKey);
     return node;
   }
 
-  addApproval(key: string, stageIndex: number, approverUserId: number, reason: string, at: number): boolean {
+  addApproval(
+    key: string,
+    stageIndex: number,
+    approverUserId: number,
+    reason: string,
+    at: number,
+  ): boolean {
     const result = this.db
-      .prepare('INSERT OR IGNORE INTO approvals (experiment_key, stage_index, approver_user_id, reason, at) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO approvals (experiment_key, stage_index, approver_user_id, reason, at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(key, stageIndex, approverUserId, reason, at);
     return result.changes === 1;
   }
 
   approvals(key: string): ApprovalRow[] {
     return this.db
-      .prepare(`SELECT a.stage_index AS stageIndex, a.approver_user_id AS approverUserId, u.name AS approverName,
-        a.reason, a.at FROM approvals a JOIN users u ON u.id = a.approver_user_id WHERE a.experiment_key = ? ORDER BY a.id`)
+      .prepare(
+        `SELECT a.stage_index AS stageIndex, a.approver_user_id AS approverUserId, u.name AS approverName,
+        a.reason, a.at FROM approvals a JOIN users u ON u.id = a.approver_user_id WHERE a.experiment_key = ? ORDER BY a.id`,
+      )
       .all(key) as ApprovalRow[];
   }
 
-  setGuardrailStatus(key: string, sli: string, verdict: GuardrailVerdict, stageIndex: number, at: number, details: Record<string, unknown>): void {
+  setGuardrailStatus(
+    key: string,
+    sli: string,
+    verdict: GuardrailVerdict,
+    stageIndex: number,
+    at: number,
+    details: Record<string, unknown>,
+  ): void {
     this.db
-      .prepare(`INSERT INTO guardrail_status (experiment_key, sli, verdict, stage_index, evaluated_at, details_json)
+      .prepare(
+        `INSERT INTO guardrail_status (experiment_key, sli, verdict, stage_index, evaluated_at, details_json)
         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(experiment_key, sli) DO UPDATE SET verdict = excluded.verdict,
-        stage_index = excluded.stage_index, evaluated_at = excluded.evaluated_at, details_json = excluded.details_json`)
+        stage_index = excluded.stage_index, evaluated_at = excluded.evaluated_at, details_json = excluded.details_json`,
+      )
       .run(key, sli, verdict, stageIndex, at, JSON.stringify(details));
   }
 
-  guardrailStatuses(key: string): Array<{ sli: string; verdict: GuardrailVerdict; stageIndex: number; evaluatedAt: number; details: Record<string, unknown> }> {
+  guardrailStatuses(
+    key: string,
+  ): Array<{
+    sli: string;
+    verdict: GuardrailVerdict;
+    stageIndex: number;
+    evaluatedAt: number;
+    details: Record<string, unknown>;
+  }> {
     const rows = this.db
-      .prepare(`SELECT sli, verdict, stage_index AS stageIndex, evaluated_at AS evaluatedAt, details_json AS detailsJson
-        FROM guardrail_status WHERE experiment_key = ? ORDER BY sli`)
-      .all(key) as Array<{ sli: string; verdict: GuardrailVerdict; stageIndex: number; evaluatedAt: number; detailsJson: string }>;
-    return rows.map(({ detailsJson, ...rest }) => ({ ...rest, details: JSON.parse(detailsJson) as Record<string, unknown> }));
+      .prepare(
+        `SELECT sli, verdict, stage_index AS stageIndex, evaluated_at AS evaluatedAt, details_json AS detailsJson
+        FROM guardrail_status WHERE experiment_key = ? ORDER BY sli`,
+      )
+      .all(key) as Array<{
+      sli: string;
+      verdict: GuardrailVerdict;
+      stageIndex: number;
+      evaluatedAt: number;
+      detailsJson: string;
+    }>;
+    return rows.map(({ detailsJson, ...rest }) => ({
+      ...rest,
+      details: JSON.parse(detailsJson) as Record<string, unknown>,
+    }));
   }
 }

@@ -18,28 +18,60 @@ export const experimentsRouter = router({
     await ctx.runway.gates.refresh([input.key]);
     return ctx.runway.experiments.get(input.key, ctx.actor);
   }),
-  blastRadius: protectedProcedure.input(keyInput).query(({ ctx, input }) => ctx.runway.experiments.blastRadius(input.key, ctx.actor)),
-  validate: protectedProcedure.input(validateInput).query(({ ctx, input }) => ctx.runway.experiments.validate(input.specs, ctx.actor)),
+  blastRadius: protectedProcedure
+    .input(keyInput)
+    .query(({ ctx, input }) => ctx.runway.experiments.blastRadius(input.key, ctx.actor)),
+  validate: protectedProcedure
+    .input(validateInput)
+    .query(({ ctx, input }) => ctx.runway.experiments.validate(input.specs, ctx.actor)),
   // The answer is the durable result only (and what an idempotent retry gets back); why an
   // experiment waits comes from experiments.get, once the scheduler has looked at it.
-  enqueue: protectedProcedure.input(enqueueInput).mutation(({ ctx, input }) => ctx.runway.experiments.enqueue(input, ctx.actor)),
-  submit: protectedProcedure.input(transitionInput).mutation(({ ctx, input }) => ctx.runway.experiments.submit(input.key, input.expectedVersion, ctx.actor)),
-  approve: protectedProcedure.input(reasonedTransitionInput).mutation(({ ctx, input }) =>
-    ctx.runway.experiments.approve(input.key, input.expectedVersion, input.reason, ctx.actor),
-  ),
-  advance: protectedProcedure.input(transitionInput).mutation(({ ctx, input }) =>
-    ctx.runway.experiments.advance(input.key, input.expectedVersion, input.reason ?? null, ctx.actor),
-  ),
-  pause: protectedProcedure.input(reasonedTransitionInput).mutation(({ ctx, input }) =>
-    ctx.runway.experiments.pause(input.key, input.expectedVersion, input.reason, ctx.actor),
-  ),
-  resume: protectedProcedure.input(transitionInput).mutation(({ ctx, input }) =>
-    ctx.runway.experiments.resume(input.key, input.expectedVersion, input.reason ?? null, ctx.actor),
-  ),
-  rollback: protectedProcedure.input(reasonedTransitionInput).mutation(({ ctx, input }) =>
-    ctx.runway.experiments.rollback(input.key, input.expectedVersion, input.reason, ctx.actor),
-  ),
-  abort: protectedProcedure.input(reasonedTransitionInput).mutation(({ ctx, input }) =>
-    ctx.runway.experiments.abort(input.key, input.expectedVersion, input.reason, ctx.actor),
-  ),
+  enqueue: protectedProcedure
+    .input(enqueueInput)
+    .mutation(({ ctx, input }) => ctx.runway.experiments.enqueue(input, ctx.actor)),
+  submit: protectedProcedure
+    .input(transitionInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.experiments.submit(input.key, input.expectedVersion, ctx.actor),
+    ),
+  approve: protectedProcedure
+    .input(reasonedTransitionInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.experiments.approve(input.key, input.expectedVersion, input.reason, ctx.actor),
+    ),
+  advance: protectedProcedure
+    .input(transitionInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.experiments.advance(
+        input.key,
+        input.expectedVersion,
+        input.reason ?? null,
+        ctx.actor,
+      ),
+    ),
+  pause: protectedProcedure
+    .input(reasonedTransitionInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.experiments.pause(input.key, input.expectedVersion, input.reason, ctx.actor),
+    ),
+  resume: protectedProcedure
+    .input(transitionInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.experiments.resume(
+        input.key,
+        input.expectedVersion,
+        input.reason ?? null,
+        ctx.actor,
+      ),
+    ),
+  rollback: protectedProcedure
+    .input(reasonedTransitionInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.experiments.rollback(input.key, input.expectedVersion, input.reason, ctx.actor),
+    ),
+  abort: protectedProcedure
+    .input(reasonedTransitionInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.experiments.abort(input.key, input.expectedVersion, input.reason, ctx.actor),
+    ),
 });

@@ -21,8 +21,17 @@ function bearerToken(req: IncomingMessage): string | null {
   return match ? match[1]! : '';
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -42,14 +51,22 @@ export function createRunwayHttpServer(options: HttpServerOptions): Server {
     basePath: '/trpc/',
     maxBodySize: options.maxBodyBytes,
     createContext: ({ req, info }): Context => {
-      const token = bearerToken(req) ?? (typeof info.connectionParams?.token === 'string' ? info.connectionParams.token : null);
+      const token =
+        bearerToken(req) ??
+        (typeof info.connectionParams?.token === 'string' ? info.connectionParams.token : null);
       if (token === null) return { actor: null, runway, authProblem: null };
-      if (token === '') return { actor: null, runway, authProblem: 'malformed Authorization header: expected "Bearer <token>"' };
+      if (token === '')
+        return {
+          actor: null,
+          runway,
+          authProblem: 'malformed Authorization header: expected "Bearer <token>"',
+        };
       const actor = runway.auth.authenticate(token);
       return { actor, runway, authProblem: actor ? null : 'unknown or revoked token' };
     },
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`runway: ${path ?? '?'} failed`, error.cause ?? error);
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        console.error(`runway: ${path ?? '?'} failed`, error.cause ?? error);
     },
   });
 
@@ -59,7 +76,10 @@ export function createRunwayHttpServer(options: HttpServerOptions): Server {
     if (path.startsWith('/trpc/')) {
       const enqueue = path === '/trpc/experiments.enqueue';
       const started = enqueue ? performance.now() : 0;
-      if (enqueue) res.once('finish', () => metrics.enqueueSeconds.observe((performance.now() - started) / 1_000));
+      if (enqueue)
+        res.once('finish', () =>
+          metrics.enqueueSeconds.observe((performance.now() - started) / 1_000),
+        );
       trpcHandler(req, res);
       return;
     }
@@ -72,19 +92,30 @@ export function createRunwayHttpServer(options: HttpServerOptions): Server {
         databaseOk = false;
       }
       const ready = databaseOk && (options.isReady?.() ?? true);
-      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', database: databaseOk });
+      return sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'not ready',
+        database: databaseOk,
+      });
     }
     if (path === '/metrics') {
       const token = bearerToken(req);
       const actor = token ? runway.auth.authenticate(token) : null;
-      if (!actor) return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'metrics need a bearer token (any role)' } }, { 'www-authenticate': 'Bearer' });
+      if (!actor)
+        return sendJson(
+          res,
+          401,
+          { error: { code: 'UNAUTHORIZED', message: 'metrics need a bearer token (any role)' } },
+          { 'www-authenticate': 'Bearer' },
+        );
       metrics.registry
         .metrics()
         .then((text) => {
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
           res.end(text);
         })
-        .catch((error: unknown) => sendJson(res, 500, { error: { code: 'INTERNAL', message: String(error) } }));
+        .catch((error: unknown) =>
+          sendJson(res, 500, { error: { code: 'INTERNAL', message: String(error) } }),
+        );
       return;
     }
     if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -92,7 +123,9 @@ export function createRunwayHttpServer(options: HttpServerOptions): Server {
       res.end(LANDING_PAGE);
       return;
     }
-    sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method ?? 'GET'} ${path}` } });
+    sendJson(res, 404, {
+      error: { code: 'NOT_FOUND', message: `no route ${req.method ?? 'GET'} ${path}` },
+    });
   });
 }
 

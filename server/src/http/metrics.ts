@@ -48,7 +48,8 @@ export class RunwayMetrics {
     this.countByState = countByState;
     feed.subscribe((rows) => {
       for (const row of rows) {
-        if (row.action.startsWith('experiment.')) this.transitions.inc({ action: row.action.slice('experiment.'.length) });
+        if (row.action.startsWith('experiment.'))
+          this.transitions.inc({ action: row.action.slice('experiment.'.length) });
       }
     });
   }

@@ -1,5 +1,10 @@
 import { tracked } from '@trpc/server';
-import { auditListInput, changesInput, createTokenInput, linkUserInput } from '../../../shared/src/api-schemas';
+import {
+  auditListInput,
+  changesInput,
+  createTokenInput,
+  linkUserInput,
+} from '../../../shared/src/api-schemas';
 import { requireRole } from '../auth/auth-service';
 import type { AuditEntryView } from '../audit/audit-service';
 import { toAuditEntryView } from '../audit/audit-service';
@@ -30,12 +35,24 @@ export const auditRouter = router({
 export const authRouter = router({
   whoami: protectedProcedure.query(({ ctx }) => ({ name: ctx.actor.name, role: ctx.actor.role })),
   createToken: protectedProcedure.input(createTokenInput).mutation(({ ctx, input }) => {
-    const created = ctx.runway.auth.createToken({ name: input.name, role: input.role, email: input.email ?? null }, ctx.actor);
+    const created = ctx.runway.auth.createToken(
+      { name: input.name, role: input.role, email: input.email ?? null },
+      ctx.actor,
+    );
     return { token: created.token, user: created.user.name, role: created.role };
   }),
-  linkUser: protectedProcedure.input(linkUserInput).mutation(({ ctx, input }) =>
-    ctx.runway.auth.linkUser({ name: input.name, slackUserId: input.slackUserId, ...(input.email !== undefined ? { email: input.email } : {}) }, ctx.actor),
-  ),
+  linkUser: protectedProcedure
+    .input(linkUserInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.auth.linkUser(
+        {
+          name: input.name,
+          slackUserId: input.slackUserId,
+          ...(input.email !== undefined ? { email: input.email } : {}),
+        },
+        ctx.actor,
+      ),
+    ),
   listUsers: protectedProcedure.query(({ ctx }) => ctx.runway.auth.listUsers(ctx.actor)),
 });
 
@@ -44,7 +61,11 @@ export const queueRouter = router({
    * Live queue changes over SSE: every committed change as its audit entry. The entry's seq is
    * the event id, so a reconnecting client gets what it missed from the audit log first.
    */
-  changes: protectedProcedure.input(changesInput).subscription(async function* ({ ctx, input, signal }) {
+  changes: protectedProcedure.input(changesInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     requireRole(ctx.actor, 'viewer');
     // Buffer from the moment of subscribing, so nothing committed during the replay is lost.
     const buffer: AuditRow[] = [];

@@ -1,6 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { errorRegistry, RunwayError, type ErrorIssue, type RunwayErrorData } from '../../../shared/src/errors';
+import {
+  errorRegistry,
+  RunwayError,
+  type ErrorIssue,
+  type RunwayErrorData,
+} from '../../../shared/src/errors';
 import { formatPath } from '../../../shared/src/spec/spec-validation';
 import type { Actor } from '../actor';
 import type { Runway } from '../runway';
@@ -18,8 +23,10 @@ function zodIssues(error: ZodError): ErrorIssue[] {
 
 function runwayData(error: TRPCError): RunwayErrorData {
   const cause = error.cause;
-  if (cause instanceof RunwayError) return { code: cause.code, issues: [...cause.issues], details: { ...cause.details } };
-  if (cause instanceof ZodError) return { code: 'BAD_REQUEST', issues: zodIssues(cause), details: {} };
+  if (cause instanceof RunwayError)
+    return { code: cause.code, issues: [...cause.issues], details: { ...cause.details } };
+  if (cause instanceof ZodError)
+    return { code: 'BAD_REQUEST', issues: zodIssues(cause), details: {} };
   const byTrpc: Partial<Record<TRPCError['code'], RunwayErrorData['code']>> = {
     NOT_FOUND: 'NOT_FOUND',
     PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -39,7 +46,8 @@ const t = initTRPC.context<Context>().create({
     if (error.cause instanceof ZodError) {
       message = `invalid input: ${runway.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ')}`;
     } else if (runway.code === 'PAYLOAD_TOO_LARGE') {
-      message = 'the request body is too large: the server accepts up to RUNWAY_MAX_BODY_BYTES (1 MiB by default)';
+      message =
+        'the request body is too large: the server accepts up to RUNWAY_MAX_BODY_BYTES (1 MiB by default)';
     } else if (runway.code === 'INTERNAL') {
       message = 'internal error; the server log has the details';
     }

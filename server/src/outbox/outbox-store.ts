@@ -17,37 +17,67 @@ export class OutboxStore {
   constructor(private readonly db: Db) {}
 
   /** Adds a message; a repeated dedupe key is ignored so one event is never queued twice. */
-  add(topic: string, payload: Record<string, unknown>, at: number, dedupeKey: string | null = null): boolean {
+  add(
+    topic: string,
+    payload: Record<string, unknown>,
+    at: number,
+    dedupeKey: string | null = null,
+  ): boolean {
     const result = this.db
-      .prepare('INSERT OR IGNORE INTO outbox (topic, dedupe_key, payload_json, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO outbox (topic, dedupe_key, payload_json, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(topic, dedupeKey, JSON.stringify(payload), at, at);
     return result.changes === 1;
   }
 
   due(topicPrefix: string, nowMs: number, limit: number): OutboxMessage[] {
     const rows = this.db
-      .prepare(`SELECT id, topic, dedupe_key AS dedupeKey, payload_json AS payloadJson, created_at AS createdAt, attempts
-        FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? AND topic LIKE ? ORDER BY id LIMIT ?`)
-      .all(nowMs, `${topicPrefix}%`, limit) as Array<Omit<OutboxMessage, 'payload'> & { payloadJson: string }>;
-    return rows.map(({ payloadJson, ...rest }) => ({ ...rest, payload: JSON.parse(payloadJson) as Record<string, unknown> }));
+      .prepare(
+        `SELECT id, topic, dedupe_key AS dedupeKey, payload_json AS payloadJson, created_at AS createdAt, attempts
+        FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? AND topic LIKE ? ORDER BY id LIMIT ?`,
+      )
+      .all(nowMs, `${topicPrefix}%`, limit) as Array<
+      Omit<OutboxMessage, 'payload'> & { payloadJson: string }
+    >;
+    return rows.map(({ payloadJson, ...rest }) => ({
+      ...rest,
+      payload: JSON.parse(payloadJson) as Record<string, unknown>,
+    }));
   }
 
   markDelivered(id: number, at: number): void {
-    this.db.prepare('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(at, id);
+    this.db
+      .prepare(
+        'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
+      )
+      .run(at, id);
   }
 
   markFailed(id: number, error: string, nextAttemptAt: number): void {
-    this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(error, nextAttemptAt, id);
+    this.db
+      .prepare(
+        'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+      )
+      .run(error, nextAttemptAt, id);
   }
 
   pendingCount(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL').pluck().get() as number;
+    return this.db
+      .prepare('SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL')
+      .pluck()
+      .get() as number;
   }
 
   list(limit: number): OutboxMessage[] {
     const rows = this.db
-      .prepare('SELECT id, topic, dedupe_key AS dedupeKey, payload_json AS payloadJson, created_at AS createdAt, attempts FROM outbox ORDER BY id DESC LIMIT ?')
+      .prepare(
+        'SELECT id, topic, dedupe_key AS dedupeKey, payload_json AS payloadJson, created_at AS createdAt, attempts FROM outbox ORDER BY id DESC LIMIT ?',
+      )
       .all(limit) as Array<Omit<OutboxMessage, 'payload'> & { payloadJson: string }>;
-    return rows.map(({ payloadJson, ...rest }) => ({ ...rest, payload: JSON.parse(payloadJson) as Record<string, unknown> }));
+    return rows.map(({ payloadJson, ...rest }) => ({
+      ...rest,
+      payload: JSON.parse(payloadJson) as Record<string, unknown>,
+    }));
   }
 }

@@ -6,7 +6,14 @@ import { requireRole } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import type { ChangeFeed } from '../events/change-feed';
 import type { Db } from '../store/database';
-import type { BudgetPolicyRow, CapScope, CapRow, FreezeRow, PolicyStore, ServiceSloRow } from './policy-store';
+import type {
+  BudgetPolicyRow,
+  CapScope,
+  CapRow,
+  FreezeRow,
+  PolicyStore,
+  ServiceSloRow,
+} from './policy-store';
 
 export interface PolicyView {
   caps: CapRow[];
@@ -37,15 +44,41 @@ export class PolicyService {
     };
   }
 
-  freeze(input: { service: string | null; startsAtMs?: number; untilMs: number; reason: string }, actor: Actor): FreezeRow {
+  freeze(
+    input: { service: string | null; startsAtMs?: number; untilMs: number; reason: string },
+    actor: Actor,
+  ): FreezeRow {
     requireRole(actor, 'release-manager');
     const now = this.clock.now();
     const startsAt = input.startsAtMs ?? now;
-    if (input.untilMs <= now) throw new RunwayError('BAD_REQUEST', `until must be in the future (it is ${new Date(input.untilMs).toISOString()})`, { issues: [{ path: 'until', message: 'must be in the future' }] });
-    if (input.untilMs <= startsAt) throw new RunwayError('BAD_REQUEST', 'until must be after the start of the freeze', { issues: [{ path: 'until', message: 'must be after startsAt' }] });
+    if (input.untilMs <= now)
+      throw new RunwayError(
+        'BAD_REQUEST',
+        `until must be in the future (it is ${new Date(input.untilMs).toISOString()})`,
+        { issues: [{ path: 'until', message: 'must be in the future' }] },
+      );
+    if (input.untilMs <= startsAt)
+      throw new RunwayError('BAD_REQUEST', 'until must be after the start of the freeze', {
+        issues: [{ path: 'until', message: 'must be after startsAt' }],
+      });
     return this.write((rows) => {
-      const id = this.store.insertFreeze({ service: input.service, startsAt, endsAt: input.untilMs, reason: input.reason, createdBy: actor.name, createdAt: now });
-      rows.push(this.audit.append({ at: now, actor: actor.name, action: 'policy.freeze', reason: input.reason, details: { id, service: input.service, startsAtMs: startsAt, untilMs: input.untilMs } }));
+      const id = this.store.insertFreeze({
+        service: input.service,
+        startsAt,
+        endsAt: input.untilMs,
+        reason: input.reason,
+        createdBy: actor.name,
+        createdAt: now,
+      });
+      rows.push(
+        this.audit.append({
+          at: now,
+          actor: actor.name,
+          action: 'policy.freeze',
+          reason: input.reason,
+          details: { id, service: input.service, startsAtMs: startsAt, untilMs: input.untilMs },
+        }),
+      );
       return this.store.currentAndFutureFreezes(now).find((freeze) => freeze.id === id)!;
     });
   }
@@ -56,19 +89,45 @@ export class PolicyService {
     return this.write((rows) => {
       const lifted = this.store.liftFreezes(input.service, now, actor.name);
       if (lifted.length === 0) {
-        throw new RunwayError('NOT_FOUND', input.service ? `no freeze in force or scheduled for ${input.service}` : 'no global freeze in force or scheduled');
+        throw new RunwayError(
+          'NOT_FOUND',
+          input.service
+            ? `no freeze in force or scheduled for ${input.service}`
+            : 'no global freeze in force or scheduled',
+        );
       }
-      rows.push(this.audit.append({ at: now, actor: actor.name, action: 'policy.unfreeze', reason: input.reason ?? null, details: { service: input.service, lifted: lifted.map((freeze) => freeze.id) } }));
+      rows.push(
+        this.audit.append({
+          at: now,
+          actor: actor.name,
+          action: 'policy.unfreeze',
+          reason: input.reason ?? null,
+          details: { service: input.service, lifted: lifted.map((freeze) => freeze.id) },
+        }),
+      );
       return lifted;
     });
   }
 
-  setCap(input: { scope: CapScope; name: string | null; maxActive: number | null }, actor: Actor): CapRow[] {
+  setCap(
+    input: { scope: CapScope; name: string | null; maxActive: number | null },
+    actor: Actor,
+  ): CapRow[] {
     requireRole(actor, 'admin');
-    if (input.scope !== 'global' && !input.name) throw new RunwayError('BAD_REQUEST', `a ${input.scope} cap needs a name`, { issues: [{ path: 'name', message: `required for scope ${input.scope}` }] });
+    if (input.scope !== 'global' && !input.name)
+      throw new RunwayError('BAD_REQUEST', `a ${input.scope} cap needs a name`, {
+        issues: [{ path: 'name', message: `required for scope ${input.scope}` }],
+      });
     return this.write((rows) => {
       this.store.setCap(input.scope, input.scope === 'global' ? '*' : input.name!, input.maxActive);
-      rows.push(this.audit.append({ at: this.clock.now(), actor: actor.name, action: 'policy.cap', details: { ...input } }));
+      rows.push(
+        this.audit.append({
+          at: this.clock.now(),
+          actor: actor.name,
+          action: 'policy.cap',
+          details: { ...input },
+        }),
+      );
       return this.store.caps();
     });
   }
@@ -77,16 +136,33 @@ export class PolicyService {
     requireRole(actor, 'admin');
     return this.write((rows) => {
       this.store.setBudgetPolicy(input);
-      rows.push(this.audit.append({ at: this.clock.now(), actor: actor.name, action: 'policy.budget-gate', details: { ...input } }));
+      rows.push(
+        this.audit.append({
+          at: this.clock.now(),
+          actor: actor.name,
+          action: 'policy.budget-gate',
+          details: { ...input },
+        }),
+      );
       return this.store.budgetPolicy();
     });
   }
 
-  setSlo(input: { service: string; objective: number; windowMs: number }, actor: Actor): ServiceSloRow {
+  setSlo(
+    input: { service: string; objective: number; windowMs: number },
+    actor: Actor,
+  ): ServiceSloRow {
     requireRole(actor, 'admin');
     return this.write((rows) => {
       this.store.upsertSlo(input.service, input.objective, input.windowMs);
-      rows.push(this.audit.append({ at: this.clock.now(), actor: actor.name, action: 'policy.slo', details: { ...input } }));
+      rows.push(
+        this.audit.append({
+          at: this.clock.now(),
+          actor: actor.name,
+          action: 'policy.slo',
+          details: { ...input },
+        }),
+      );
       return this.store.slo(input.service)!;
     });
   }
@@ -95,24 +171,53 @@ export class PolicyService {
    * Sets a service's remaining error budget and burn rate. Until guardrail telemetry computes
    * them, this is how an operator or an external SLO tool feeds the budget gate.
    */
-  setBudget(input: { service: string; remainingFraction: number; burnRate: number; source?: string }, actor: Actor): ServiceSloRow {
+  setBudget(
+    input: { service: string; remainingFraction: number; burnRate: number; source?: string },
+    actor: Actor,
+  ): ServiceSloRow {
     requireRole(actor, 'admin');
     return this.write((rows) => {
       if (!this.store.slo(input.service)) {
-        throw new RunwayError('NOT_FOUND', `service ${input.service} has no SLO; set one first (e.g. 99.9% over 28d)`);
+        throw new RunwayError(
+          'NOT_FOUND',
+          `service ${input.service} has no SLO; set one first (e.g. 99.9% over 28d)`,
+        );
       }
       const now = this.clock.now();
-      this.store.setBudget(input.service, input.remainingFraction, input.burnRate, now, input.source ?? actor.name);
-      rows.push(this.audit.append({ at: now, actor: actor.name, action: 'policy.budget', details: { ...input } }));
+      this.store.setBudget(
+        input.service,
+        input.remainingFraction,
+        input.burnRate,
+        now,
+        input.source ?? actor.name,
+      );
+      rows.push(
+        this.audit.append({
+          at: now,
+          actor: actor.name,
+          action: 'policy.budget',
+          details: { ...input },
+        }),
+      );
       return this.store.slo(input.service)!;
     });
   }
 
-  defineSli(input: { service: string; name: string; description: string; unit: string }, actor: Actor): void {
+  defineSli(
+    input: { service: string; name: string; description: string; unit: string },
+    actor: Actor,
+  ): void {
     requireRole(actor, 'admin');
     this.write((rows) => {
       this.store.upsertSli(input);
-      rows.push(this.audit.append({ at: this.clock.now(), actor: actor.name, action: 'policy.sli', details: { ...input } }));
+      rows.push(
+        this.audit.append({
+          at: this.clock.now(),
+          actor: actor.name,
+          action: 'policy.sli',
+          details: { ...input },
+        }),
+      );
     });
   }
 

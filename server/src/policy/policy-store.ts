@@ -45,7 +45,11 @@ export class PolicyStore {
   constructor(private readonly db: Db) {}
 
   caps(): CapRow[] {
-    return this.db.prepare('SELECT scope, name, max_active AS maxActive FROM concurrency_caps ORDER BY scope, name').all() as CapRow[];
+    return this.db
+      .prepare(
+        'SELECT scope, name, max_active AS maxActive FROM concurrency_caps ORDER BY scope, name',
+      )
+      .all() as CapRow[];
   }
 
   setCap(scope: CapScope, name: string, maxActive: number | null): void {
@@ -54,19 +58,32 @@ export class PolicyStore {
       return;
     }
     this.db
-      .prepare('INSERT INTO concurrency_caps (scope, name, max_active) VALUES (?, ?, ?) ON CONFLICT(scope, name) DO UPDATE SET max_active = excluded.max_active')
+      .prepare(
+        'INSERT INTO concurrency_caps (scope, name, max_active) VALUES (?, ?, ?) ON CONFLICT(scope, name) DO UPDATE SET max_active = excluded.max_active',
+      )
       .run(scope, name, maxActive);
   }
 
   /** Freezes that have not been lifted and have not ended before `nowMs`. */
   currentAndFutureFreezes(nowMs: number): FreezeRow[] {
-    return this.db.prepare(`${SELECT_FREEZE} WHERE lifted_at IS NULL AND ends_at > ? ORDER BY starts_at, id`).all(nowMs) as FreezeRow[];
+    return this.db
+      .prepare(`${SELECT_FREEZE} WHERE lifted_at IS NULL AND ends_at > ? ORDER BY starts_at, id`)
+      .all(nowMs) as FreezeRow[];
   }
 
-  insertFreeze(freeze: { service: string | null; startsAt: number; endsAt: number; reason: string; createdBy: string; createdAt: number }): number {
+  insertFreeze(freeze: {
+    service: string | null;
+    startsAt: number;
+    endsAt: number;
+    reason: string;
+    createdBy: string;
+    createdAt: number;
+  }): number {
     return Number(
       this.db
-        .prepare('INSERT INTO freeze_windows (service, starts_at, ends_at, reason, created_by, created_at) VALUES (@service, @startsAt, @endsAt, @reason, @createdBy, @createdAt)')
+        .prepare(
+          'INSERT INTO freeze_windows (service, starts_at, ends_at, reason, created_by, created_at) VALUES (@service, @startsAt, @endsAt, @reason, @createdBy, @createdAt)',
+        )
         .run(freeze).lastInsertRowid,
     );
   }
@@ -78,20 +95,26 @@ export class PolicyStore {
       .prepare(`${SELECT_FREEZE} WHERE lifted_at IS NULL AND ends_at > @now AND ${scope}`)
       .all({ now: nowMs, service }) as FreezeRow[];
     this.db
-      .prepare(`UPDATE freeze_windows SET lifted_at = @now, lifted_by = @liftedBy WHERE lifted_at IS NULL AND ends_at > @now AND ${scope}`)
+      .prepare(
+        `UPDATE freeze_windows SET lifted_at = @now, lifted_by = @liftedBy WHERE lifted_at IS NULL AND ends_at > @now AND ${scope}`,
+      )
       .run({ now: nowMs, liftedBy, service });
     return rows;
   }
 
   budgetPolicy(): BudgetPolicyRow {
     return this.db
-      .prepare('SELECT min_remaining_fraction AS minRemainingFraction, max_burn_rate AS maxBurnRate FROM budget_policy WHERE id = 1')
+      .prepare(
+        'SELECT min_remaining_fraction AS minRemainingFraction, max_burn_rate AS maxBurnRate FROM budget_policy WHERE id = 1',
+      )
       .get() as BudgetPolicyRow;
   }
 
   setBudgetPolicy(policy: BudgetPolicyRow): void {
     this.db
-      .prepare('UPDATE budget_policy SET min_remaining_fraction = @minRemainingFraction, max_burn_rate = @maxBurnRate WHERE id = 1')
+      .prepare(
+        'UPDATE budget_policy SET min_remaining_fraction = @minRemainingFraction, max_burn_rate = @maxBurnRate WHERE id = 1',
+      )
       .run(policy);
   }
 
@@ -100,34 +123,55 @@ export class PolicyStore {
   }
 
   slo(service: string): ServiceSloRow | null {
-    return (this.db.prepare(`${SELECT_SLO} WHERE service = ?`).get(service) as ServiceSloRow | undefined) ?? null;
+    return (
+      (this.db.prepare(`${SELECT_SLO} WHERE service = ?`).get(service) as
+        ServiceSloRow | undefined) ?? null
+    );
   }
 
   upsertSlo(service: string, objective: number, windowMs: number): void {
     this.db
-      .prepare(`INSERT INTO service_slos (service, objective, window_ms) VALUES (?, ?, ?)
-        ON CONFLICT(service) DO UPDATE SET objective = excluded.objective, window_ms = excluded.window_ms`)
+      .prepare(
+        `INSERT INTO service_slos (service, objective, window_ms) VALUES (?, ?, ?)
+        ON CONFLICT(service) DO UPDATE SET objective = excluded.objective, window_ms = excluded.window_ms`,
+      )
       .run(service, objective, windowMs);
   }
 
-  setBudget(service: string, remainingFraction: number, burnRate: number, at: number, source: string): void {
+  setBudget(
+    service: string,
+    remainingFraction: number,
+    burnRate: number,
+    at: number,
+    source: string,
+  ): void {
     this.db
-      .prepare(`UPDATE service_slos SET remaining_fraction = ?, burn_rate = ?, budget_updated_at = ?, budget_source = ? WHERE service = ?`)
+      .prepare(
+        `UPDATE service_slos SET remaining_fraction = ?, burn_rate = ?, budget_updated_at = ?, budget_source = ? WHERE service = ?`,
+      )
       .run(remainingFraction, burnRate, at, source, service);
   }
 
   isKnownSli(service: string, name: string): boolean {
-    return this.db.prepare("SELECT 1 FROM slis WHERE name = ? AND service IN ('*', ?)").get(name, service) !== undefined;
+    return (
+      this.db
+        .prepare("SELECT 1 FROM slis WHERE name = ? AND service IN ('*', ?)")
+        .get(name, service) !== undefined
+    );
   }
 
   slis(): Array<{ service: string; name: string; description: string; unit: string }> {
-    return this.db.prepare('SELECT service, name, description, unit FROM slis ORDER BY service, name').all() as Array<{ service: string; name: string; description: string; unit: string }>;
+    return this.db
+      .prepare('SELECT service, name, description, unit FROM slis ORDER BY service, name')
+      .all() as Array<{ service: string; name: string; description: string; unit: string }>;
   }
 
   upsertSli(sli: { service: string; name: string; description: string; unit: string }): void {
     this.db
-      .prepare(`INSERT INTO slis (service, name, description, unit) VALUES (@service, @name, @description, @unit)
-        ON CONFLICT(service, name) DO UPDATE SET description = excluded.description, unit = excluded.unit`)
+      .prepare(
+        `INSERT INTO slis (service, name, description, unit) VALUES (@service, @name, @description, @unit)
+        ON CONFLICT(service, name) DO UPDATE SET description = excluded.description, unit = excluded.unit`,
+      )
       .run(sli);
   }
 }

@@ -89,7 +89,9 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
 
   // Visit in key order, not snapshot order: layer exposure sums are floating point, and adding
   // the same percents in another order can give another total.
-  const byKeyOrder = [...snapshot.experiments].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const byKeyOrder = [...snapshot.experiments].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
   for (const experiment of byKeyOrder) {
     byKey.set(experiment.key, experiment);
     if (isActive(experiment.state)) {
@@ -100,7 +102,11 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
       increment(activeByTeam, experiment.team, 1);
       increment(layerUsed, experiment.layer, experiment.exposurePercent);
     }
-    if (experiment.state === 'running' || experiment.state === 'queued' || experiment.state === 'pending_approval') {
+    if (
+      experiment.state === 'running' ||
+      experiment.state === 'queued' ||
+      experiment.state === 'pending_approval'
+    ) {
       ordered.push(experiment);
     }
   }
@@ -117,12 +123,17 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
     const reasons: BlockedReason[] = [];
     const paused = pausedPrerequisite(experiment.key);
     if (paused) {
-      reasons.push({ kind: 'prerequisite_paused', key: paused, message: `prerequisite ${paused} is paused` });
+      reasons.push({
+        kind: 'prerequisite_paused',
+        key: paused,
+        message: `prerequisite ${paused} is paused`,
+      });
     }
     const stage = experiment.stages[experiment.stageIndex];
     if (stage && experiment.stageStartedAtMs !== null) {
       const remainingMs = experiment.stageStartedAtMs + stage.holdMs - nowMs;
-      if (remainingMs > 0) reasons.push({ kind: 'hold_time', remainingMs, message: holdTimeMessage(remainingMs) });
+      if (remainingMs > 0)
+        reasons.push({ kind: 'hold_time', remainingMs, message: holdTimeMessage(remainingMs) });
     }
     if (experiment.guardrailVerdict !== null && experiment.guardrailVerdict !== 'pass') {
       const verdict = experiment.guardrailVerdict;
@@ -137,7 +148,8 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
     const nextIndex = experiment.stageIndex + 1;
     const next = experiment.stages[nextIndex];
     if (!next) {
-      if (reasons.length === 0) completions.push({ kind: 'complete', key: experiment.key, version: experiment.version });
+      if (reasons.length === 0)
+        completions.push({ kind: 'complete', key: experiment.key, version: experiment.version });
       else held.push({ key: experiment.key, state: experiment.state, reasons });
       continue;
     }
@@ -207,10 +219,18 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
     }
     reasons.push(...gates.freezeAndBudget(experiment.service));
     if (experiment.notBeforeMs !== null && nowMs < experiment.notBeforeMs) {
-      reasons.push({ kind: 'not_before', atMs: experiment.notBeforeMs, message: `before notBefore (${formatInstant(experiment.notBeforeMs, nowMs)})` });
+      reasons.push({
+        kind: 'not_before',
+        atMs: experiment.notBeforeMs,
+        message: `before notBefore (${formatInstant(experiment.notBeforeMs, nowMs)})`,
+      });
     }
     if (experiment.notAfterMs !== null && nowMs > experiment.notAfterMs) {
-      reasons.push({ kind: 'not_after', atMs: experiment.notAfterMs, message: `past notAfter (${formatInstant(experiment.notAfterMs, nowMs)}): its window has closed` });
+      reasons.push({
+        kind: 'not_after',
+        atMs: experiment.notAfterMs,
+        message: `past notAfter (${formatInstant(experiment.notAfterMs, nowMs)}): its window has closed`,
+      });
     }
 
     const layerReservation = reservedLayer.get(experiment.layer);
@@ -218,15 +238,51 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
     const reservedPercent = layerReservation?.amount ?? 0;
     if (first.percent > freePercent - reservedPercent + 1e-9) {
       const byReservation = first.percent <= freePercent + 1e-9;
-      reasons.push(layerReason(experiment.layer, freePercent - reservedPercent, first.percent, byReservation ? layerReservation!.firstKey : null));
+      reasons.push(
+        layerReason(
+          experiment.layer,
+          freePercent - reservedPercent,
+          first.percent,
+          byReservation ? layerReservation!.firstKey : null,
+        ),
+      );
     }
     const { service, team } = experiment;
-    checkConcurrency(reasons, memo, 'global', null, policy.maxActiveGlobal, activeGlobal, reservedGlobal);
-    checkConcurrency(reasons, memo, 'service', service, policy.maxActivePerService[service], activeByService.get(service) ?? 0, reservedService.get(service));
-    checkConcurrency(reasons, memo, 'team', team, policy.maxActivePerTeam[team], activeByTeam.get(team) ?? 0, reservedTeam.get(team));
+    checkConcurrency(
+      reasons,
+      memo,
+      'global',
+      null,
+      policy.maxActiveGlobal,
+      activeGlobal,
+      reservedGlobal,
+    );
+    checkConcurrency(
+      reasons,
+      memo,
+      'service',
+      service,
+      policy.maxActivePerService[service],
+      activeByService.get(service) ?? 0,
+      reservedService.get(service),
+    );
+    checkConcurrency(
+      reasons,
+      memo,
+      'team',
+      team,
+      policy.maxActivePerTeam[team],
+      activeByTeam.get(team) ?? 0,
+      reservedTeam.get(team),
+    );
 
     if (reasons.length === 0 && experiment.state === 'queued') {
-      starts.push({ kind: 'start', key: experiment.key, version: experiment.version, percent: first.percent });
+      starts.push({
+        kind: 'start',
+        key: experiment.key,
+        version: experiment.version,
+        percent: first.percent,
+      });
       registerActiveExcludes(experiment);
       activeKeys.add(experiment.key);
       activeGlobal++;
@@ -236,7 +292,8 @@ export function decide(snapshot: SchedulerSnapshot, nowMs: number): SchedulerDec
       continue;
     }
     blocked.push({ key: experiment.key, state: experiment.state, reasons });
-    const onlyCapacity = reasons.length > 0 && reasons.every((reason) => CAPACITY_REASON_KINDS.has(reason.kind));
+    const onlyCapacity =
+      reasons.length > 0 && reasons.every((reason) => CAPACITY_REASON_KINDS.has(reason.kind));
     if (experiment.state === 'queued' && onlyCapacity) {
       reserve(reservedLayer, experiment.layer, first.percent, experiment.key);
       reserveOne(reservedGlobal, experiment.key);
@@ -284,22 +341,43 @@ function reserveOne(reservation: Reservation, by: string): void {
   reservation.firstKey ??= by;
 }
 
-function layerReason(layer: string, freePercent: number, neededPercent: number, reservedFor: string | null): BlockedReason {
+function layerReason(
+  layer: string,
+  freePercent: number,
+  neededPercent: number,
+  reservedFor: string | null,
+): BlockedReason {
   const free = formatPercent(Math.max(0, freePercent));
   const message = reservedFor
     ? `layer ${layer} capacity is held for higher-priority ${reservedFor} (${free} left, needs ${formatPercent(neededPercent)})`
     : `layer ${layer} has ${free} free, needs ${formatPercent(neededPercent)}`;
-  return { kind: 'layer_capacity', layer, freePercent: Math.max(0, freePercent), neededPercent, reservedFor, message };
+  return {
+    kind: 'layer_capacity',
+    layer,
+    freePercent: Math.max(0, freePercent),
+    neededPercent,
+    reservedFor,
+    message,
+  };
 }
 
 function requiresReason(key: string, prerequisite: SchedulerExperiment | undefined): BlockedReason {
   if (!prerequisite) {
-    return { kind: 'requires', key, state: 'missing', stageIndex: null, stageCount: 0, message: `requires ${key} (missing)` };
+    return {
+      kind: 'requires',
+      key,
+      state: 'missing',
+      stageIndex: null,
+      stageCount: 0,
+      message: `requires ${key} (missing)`,
+    };
   }
   const { state, stageIndex, stages } = prerequisite;
   let detail: string = state;
-  if (state === 'running' || state === 'paused') detail = `${state}, stage ${stageIndex + 1}/${stages.length}`;
-  else if (state === 'rolled_back' || state === 'aborted') detail = `${state}: it can never complete`;
+  if (state === 'running' || state === 'paused')
+    detail = `${state}, stage ${stageIndex + 1}/${stages.length}`;
+  else if (state === 'rolled_back' || state === 'aborted')
+    detail = `${state}: it can never complete`;
   return {
     kind: 'requires',
     key,
@@ -327,7 +405,12 @@ function checkConcurrency(
   if (active + reserved < limit) return;
   const reservedFor = active < limit ? (reservation?.firstKey ?? null) : null;
   const previous = memo.lastConcurrency(scope, name);
-  if (previous && previous.limit === limit && previous.active === active && previous.reservedFor === reservedFor) {
+  if (
+    previous &&
+    previous.limit === limit &&
+    previous.active === active &&
+    previous.reservedFor === reservedFor
+  ) {
     reasons.push(previous);
     return;
   }
@@ -335,7 +418,15 @@ function checkConcurrency(
   const message = reservedFor
     ? `${label} (${limit}): the last slot is held for higher-priority ${reservedFor}`
     : `${label} reached (${active}/${limit} active)`;
-  const reason: ConcurrencyReason = { kind: 'concurrency', scope, name, limit, active, reservedFor, message };
+  const reason: ConcurrencyReason = {
+    kind: 'concurrency',
+    scope,
+    name,
+    limit,
+    active,
+    reservedFor,
+    message,
+  };
   memo.rememberConcurrency(scope, name, reason);
   reasons.push(reason);
 }
@@ -355,11 +446,19 @@ class ReasonMemo {
   private readonly teamCaps = new Map<string | null, ConcurrencyReason>();
 
   awaitingApproval(): BlockedReason {
-    return (this.pending ??= { kind: 'awaiting_approval', stageIndex: null, message: 'awaiting approval' });
+    return (this.pending ??= {
+      kind: 'awaiting_approval',
+      stageIndex: null,
+      message: 'awaiting approval',
+    });
   }
 
   awaitingFirstStageApproval(): BlockedReason {
-    return (this.firstStage ??= { kind: 'awaiting_approval', stageIndex: 0, message: 'awaiting approval to start stage 1' });
+    return (this.firstStage ??= {
+      kind: 'awaiting_approval',
+      stageIndex: 0,
+      message: 'awaiting approval to start stage 1',
+    });
   }
 
   requires(key: string, prerequisite: SchedulerExperiment | undefined): BlockedReason {
@@ -381,12 +480,19 @@ class ReasonMemo {
     return reason;
   }
 
-  lastConcurrency(scope: 'global' | 'service' | 'team', name: string | null): ConcurrencyReason | undefined {
+  lastConcurrency(
+    scope: 'global' | 'service' | 'team',
+    name: string | null,
+  ): ConcurrencyReason | undefined {
     if (scope === 'global') return this.globalCap ?? undefined;
     return (scope === 'service' ? this.serviceCaps : this.teamCaps).get(name);
   }
 
-  rememberConcurrency(scope: 'global' | 'service' | 'team', name: string | null, reason: ConcurrencyReason): void {
+  rememberConcurrency(
+    scope: 'global' | 'service' | 'team',
+    name: string | null,
+    reason: ConcurrencyReason,
+  ): void {
     if (scope === 'global') this.globalCap = reason;
     else (scope === 'service' ? this.serviceCaps : this.teamCaps).set(name, reason);
   }
@@ -415,7 +521,8 @@ class SharedGates {
     for (const freeze of this.policy.freezes) {
       if (freeze.service !== null && freeze.service !== service) continue;
       if (this.nowMs < freeze.startsAtMs || this.nowMs >= freeze.endsAtMs) continue;
-      const scope = freeze.service === null ? 'freeze window' : `freeze window on ${freeze.service}`;
+      const scope =
+        freeze.service === null ? 'freeze window' : `freeze window on ${freeze.service}`;
       reasons.push({
         kind: 'freeze',
         service: freeze.service,
@@ -459,7 +566,9 @@ function round1(value: number): number {
 }
 
 /** For ramps: the first paused experiment a running one requires, directly or transitively. */
-function pausedPrerequisiteFinder(byKey: ReadonlyMap<string, SchedulerExperiment>): (key: string) => string | null {
+function pausedPrerequisiteFinder(
+  byKey: ReadonlyMap<string, SchedulerExperiment>,
+): (key: string) => string | null {
   const memo = new Map<string, string | null>();
   const find = (key: string, visiting: Set<string>): string | null => {
     if (memo.has(key)) return memo.get(key)!;

@@ -26,7 +26,10 @@ parentPort!.on('message', (request: DecisionRequest) => {
     const decision = decide(store.loadSnapshot(request.nowMs), request.nowMs);
     parentPort!.postMessage({ id: request.id, decision: trim(decision, request.detail) });
   } catch (error) {
-    parentPort!.postMessage({ id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    parentPort!.postMessage({
+      id: request.id,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   }
 });
 

@@ -6,7 +6,10 @@ import type { DecisionRequest } from './decision-worker-thread';
 export class DecisionWorker {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (decision: SchedulerDecision) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (decision: SchedulerDecision) => void; reject: (error: Error) => void }
+  >();
   private failure: Error | null = null;
 
   constructor(dbPath: string) {
@@ -17,13 +20,16 @@ export class DecisionWorker {
       resourceLimits: { maxYoungGenerationSizeMb: 96 },
     });
     this.worker.unref();
-    this.worker.on('message', (message: { id: number; decision?: SchedulerDecision; error?: string }) => {
-      const waiter = this.pending.get(message.id);
-      if (!waiter) return;
-      this.pending.delete(message.id);
-      if (message.decision) waiter.resolve(message.decision);
-      else waiter.reject(new Error(`scheduler worker: ${message.error ?? 'no decision'}`));
-    });
+    this.worker.on(
+      'message',
+      (message: { id: number; decision?: SchedulerDecision; error?: string }) => {
+        const waiter = this.pending.get(message.id);
+        if (!waiter) return;
+        this.pending.delete(message.id);
+        if (message.decision) waiter.resolve(message.decision);
+        else waiter.reject(new Error(`scheduler worker: ${message.error ?? 'no decision'}`));
+      },
+    );
     const fail = (error: Error): void => {
       this.failure = error;
       for (const waiter of this.pending.values()) waiter.reject(error);

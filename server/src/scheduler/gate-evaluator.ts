@@ -46,7 +46,12 @@ export class GateEvaluator {
    * Records a complete decision computed elsewhere (an in-process tick) at `epoch`, or one with
    * the reasons of `covered` keys only, if it is newer than what is known.
    */
-  offer(decision: SchedulerDecision, epoch: number, atMs: number, covered: ReadonlySet<string> | null = null): void {
+  offer(
+    decision: SchedulerDecision,
+    epoch: number,
+    atMs: number,
+    covered: ReadonlySet<string> | null = null,
+  ): void {
     if (this.known && this.known.epoch > epoch) return;
     const reasons = new Map<string, readonly BlockedReason[]>();
     for (const entry of decision.blocked) reasons.set(entry.key, entry.reasons);
@@ -59,7 +64,12 @@ export class GateEvaluator {
    * With a worker this is the latest decision, which `refresh()` brings up to date.
    */
   blockedReasons(key: string): readonly BlockedReason[] {
-    if (!this.worker || !this.known || (this.known.covered !== null && !this.known.covered.has(key))) this.ensureInProcess();
+    if (
+      !this.worker ||
+      !this.known ||
+      (this.known.covered !== null && !this.known.covered.has(key))
+    )
+      this.ensureInProcess();
     return this.known!.reasons.get(key) ?? [];
   }
 
@@ -102,18 +112,36 @@ export class GateEvaluator {
     const experiments = snapshot.experiments.map((experiment): SchedulerExperiment => {
       if (experiment.key !== key) return experiment;
       const verdict: SchedulerExperiment['guardrailVerdict'] =
-        experiment.guardrailVerdict === 'fail' ? 'fail' : experiment.guardrailVerdict === null ? null : 'pass';
-      return { ...experiment, stageStartedAtMs: Number.NEGATIVE_INFINITY, guardrailVerdict: verdict };
+        experiment.guardrailVerdict === 'fail'
+          ? 'fail'
+          : experiment.guardrailVerdict === null
+            ? null
+            : 'pass';
+      return {
+        ...experiment,
+        stageStartedAtMs: Number.NEGATIVE_INFINITY,
+        guardrailVerdict: verdict,
+      };
     });
     const decision = decide({ ...snapshot, experiments }, nowMs);
-    if (decision.ramps.some((ramp) => ramp.key === key) || decision.completions.some((done) => done.key === key)) return [];
+    if (
+      decision.ramps.some((ramp) => ramp.key === key) ||
+      decision.completions.some((done) => done.key === key)
+    )
+      return [];
     return decision.held.find((entry) => entry.key === key)?.reasons ?? [];
   }
 
   private isFresh(epoch = this.epochs.current(), keys?: readonly string[]): boolean {
     const nowMs = this.clock.now();
     const known = this.known;
-    if (known === null || known.epoch < epoch || nowMs - known.atMs >= MAX_AGE_MS || nowMs < known.atMs) return false;
+    if (
+      known === null ||
+      known.epoch < epoch ||
+      nowMs - known.atMs >= MAX_AGE_MS ||
+      nowMs < known.atMs
+    )
+      return false;
     if (known.covered === null) return true;
     return keys !== undefined && keys.every((key) => known.covered!.has(key));
   }

@@ -51,12 +51,18 @@ export function plan(snapshot: SchedulerSnapshot, nowMs: number, options: PlanOp
       note(experiment.key, 'approval granted now');
       next = { ...next, state: 'queued' };
     }
-    const needsStageApproval = experiment.stages.some((stage, index) => stage.approve && !experiment.approvedStages.includes(index));
+    const needsStageApproval = experiment.stages.some(
+      (stage, index) => stage.approve && !experiment.approvedStages.includes(index),
+    );
     if (needsStageApproval && (next.state === 'queued' || next.state === 'running')) {
       note(experiment.key, 'stage approvals granted when due');
       next = { ...next, approvedStages: experiment.stages.map((_, index) => index) };
     }
-    if (next.state === 'running' && next.guardrailVerdict !== null && next.guardrailVerdict !== 'pass') {
+    if (
+      next.state === 'running' &&
+      next.guardrailVerdict !== null &&
+      next.guardrailVerdict !== 'pass'
+    ) {
       note(experiment.key, 'guardrails pass');
       next = { ...next, guardrailVerdict: 'pass' };
     }
@@ -77,17 +83,31 @@ export function plan(snapshot: SchedulerSnapshot, nowMs: number, options: PlanOp
       break;
     }
     const decision = decide({ ...snapshot, experiments }, t);
-    lastBlocked = new Map([...decision.blocked, ...decision.held].map((entry) => [entry.key, entry.reasons]));
+    lastBlocked = new Map(
+      [...decision.blocked, ...decision.held].map((entry) => [entry.key, entry.reasons]),
+    );
     const changes = new Map<string, SchedulerExperiment>();
     const byKey = new Map(experiments.map((experiment) => [experiment.key, experiment]));
     for (const start of decision.starts) {
       const experiment = byKey.get(start.key)!;
       started.set(start.key, t);
-      changes.set(start.key, { ...experiment, state: 'running', stageIndex: 0, exposurePercent: start.percent, stageStartedAtMs: t, guardrailVerdict: experiment.guardrailVerdict === null ? null : 'pass' });
+      changes.set(start.key, {
+        ...experiment,
+        state: 'running',
+        stageIndex: 0,
+        exposurePercent: start.percent,
+        stageStartedAtMs: t,
+        guardrailVerdict: experiment.guardrailVerdict === null ? null : 'pass',
+      });
     }
     for (const ramp of decision.ramps) {
       const experiment = byKey.get(ramp.key)!;
-      changes.set(ramp.key, { ...experiment, stageIndex: ramp.toStageIndex, exposurePercent: ramp.percent, stageStartedAtMs: t });
+      changes.set(ramp.key, {
+        ...experiment,
+        stageIndex: ramp.toStageIndex,
+        exposurePercent: ramp.percent,
+        stageStartedAtMs: t,
+      });
     }
     for (const done of decision.completions) {
       const experiment = byKey.get(done.key)!;
@@ -113,22 +133,35 @@ export function plan(snapshot: SchedulerSnapshot, nowMs: number, options: PlanOp
       expectedStartMs: startMs,
       expectedCompleteMs: completed.get(original.key) ?? null,
       assumptions: assumptions.get(original.key) ?? [],
-      blockedReasons: startMs === null && !completed.has(original.key) ? [...(lastBlocked.get(original.key) ?? [])] : [],
+      blockedReasons:
+        startMs === null && !completed.has(original.key)
+          ? [...(lastBlocked.get(original.key) ?? [])]
+          : [],
     });
   }
-  entries.sort((a, b) => (a.expectedStartMs ?? Infinity) - (b.expectedStartMs ?? Infinity) || a.key.localeCompare(b.key));
+  entries.sort(
+    (a, b) =>
+      (a.expectedStartMs ?? Infinity) - (b.expectedStartMs ?? Infinity) ||
+      a.key.localeCompare(b.key),
+  );
   return { generatedAtMs: nowMs, horizonMs, truncated, entries };
 }
 
 /** The next instant after `t` at which some gate can change: a hold ends, a freeze ends, a window opens. */
-function nextEventAfter(t: number, experiments: readonly SchedulerExperiment[], snapshot: SchedulerSnapshot): number | null {
+function nextEventAfter(
+  t: number,
+  experiments: readonly SchedulerExperiment[],
+  snapshot: SchedulerSnapshot,
+): number | null {
   let next = Infinity;
   const consider = (at: number | null): void => {
     if (at !== null && at > t && at < next) next = at;
   };
   for (const experiment of experiments) {
     if (experiment.state === 'running' && experiment.stageStartedAtMs !== null) {
-      consider(experiment.stageStartedAtMs + (experiment.stages[experiment.stageIndex]?.holdMs ?? 0));
+      consider(
+        experiment.stageStartedAtMs + (experiment.stages[experiment.stageIndex]?.holdMs ?? 0),
+      );
     }
     if (experiment.state === 'queued') consider(experiment.notBeforeMs);
   }

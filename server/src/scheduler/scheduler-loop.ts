@@ -15,7 +15,8 @@ export class SchedulerLoop {
   constructor(
     private readonly runTick: () => Promise<TickOutcome> | TickOutcome,
     private readonly intervalMs: number,
-    private readonly onError: (error: unknown) => void = (error) => console.error('runway: scheduler tick failed', error),
+    private readonly onError: (error: unknown) => void = (error) =>
+      console.error('runway: scheduler tick failed', error),
   ) {}
 
   start(): void {

@@ -46,7 +46,9 @@ export class SchedulerService {
     const nowMs = this.clock.now();
     const decision = decide(this.store.loadSnapshot(nowMs), nowMs);
     this.gates.offer(decision, epoch, nowMs);
-    const applied = hasWork(decision) ? this.applier.applyDecision(decision, SCHEDULER_ACTOR) : NOTHING_CHANGED;
+    const applied = hasWork(decision)
+      ? this.applier.applyDecision(decision, SCHEDULER_ACTOR)
+      : NOTHING_CHANGED;
     const durationMs = performance.now() - started;
     this.onTick(durationMs);
     return { decision, applied, durationMs };
@@ -70,7 +72,11 @@ export class SchedulerService {
       try {
         applied = this.applier.applyDecision(decision, SCHEDULER_ACTOR);
       } catch (error) {
-        if (error instanceof RunwayError && (error.code === 'VERSION_CONFLICT' || error.code === 'INVALID_TRANSITION')) return null;
+        if (
+          error instanceof RunwayError &&
+          (error.code === 'VERSION_CONFLICT' || error.code === 'INVALID_TRANSITION')
+        )
+          return null;
         throw error;
       }
     }

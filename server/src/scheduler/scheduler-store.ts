@@ -2,14 +2,24 @@ import type { GuardrailVerdict } from '../../../shared/src/blocked-reasons';
 import type { ExperimentState } from '../../../shared/src/lifecycle';
 import type { DefinitionCache } from '../experiments/definition-cache';
 import type { Db } from '../store/database';
-import type { FreezeWindow, SchedulerExperiment, SchedulerPolicy, SchedulerSnapshot, ServiceBudget } from './scheduler-snapshot';
+import type {
+  FreezeWindow,
+  SchedulerExperiment,
+  SchedulerPolicy,
+  SchedulerSnapshot,
+  ServiceBudget,
+} from './scheduler-snapshot';
 
 type ExperimentTuple = [string, number, number, ExperimentState, number, number, number | null];
 
 const NO_APPROVALS: readonly number[] = Object.freeze([]);
 
 /** Combined verdict for the current stage: null without guardrails; no data until running. */
-function guardrailVerdictOf(hasGuardrails: boolean, state: ExperimentState, verdict: GuardrailVerdict | undefined): GuardrailVerdict | null {
+function guardrailVerdictOf(
+  hasGuardrails: boolean,
+  state: ExperimentState,
+  verdict: GuardrailVerdict | undefined,
+): GuardrailVerdict | null {
   return hasGuardrails ? (state === 'running' ? (verdict ?? 'no_data') : 'no_data') : null;
 }
 
@@ -20,7 +30,12 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-const VERDICT_SEVERITY: Record<GuardrailVerdict, number> = { pass: 0, inconclusive: 1, no_data: 2, fail: 3 };
+const VERDICT_SEVERITY: Record<GuardrailVerdict, number> = {
+  pass: 0,
+  inconclusive: 1,
+  no_data: 2,
+  fail: 3,
+};
 
 /** Loads the scheduler's read model in one read transaction. */
 export class SchedulerStore {
@@ -47,24 +62,33 @@ export class SchedulerStore {
   ) {
     // Served by the covering index experiments_snapshot (migration 2), in enqueue order.
     this.experimentsStatement = db
-      .prepare('SELECT key, seq, version, state, stage_index, exposure_percent, stage_started_at FROM experiments ORDER BY seq')
+      .prepare(
+        'SELECT key, seq, version, state, stage_index, exposure_percent, stage_started_at FROM experiments ORDER BY seq',
+      )
       .raw();
     this.specStatement = db.prepare('SELECT spec_json FROM experiments WHERE key = ?').pluck();
     this.allSpecsStatement = db.prepare('SELECT key, spec_json FROM experiments').raw();
     // Driven from approvals (few rows) rather than from every live experiment; per experiment the
     // stage indexes come in ascending order, as they did through the unique index.
     this.approvalsStatement = db
-      .prepare(`SELECT a.experiment_key, a.stage_index FROM approvals a CROSS JOIN experiments e ON e.key = a.experiment_key
+      .prepare(
+        `SELECT a.experiment_key, a.stage_index FROM approvals a CROSS JOIN experiments e ON e.key = a.experiment_key
         WHERE e.state IN ('pending_approval', 'queued', 'running', 'paused') AND a.stage_index >= 0
-        ORDER BY a.experiment_key, a.stage_index, a.approver_user_id`)
+        ORDER BY a.experiment_key, a.stage_index, a.approver_user_id`,
+      )
       .raw();
     this.guardrailStatement = db
-      .prepare(`SELECT g.experiment_key, g.verdict FROM guardrail_status g JOIN experiments e ON e.key = g.experiment_key
-        WHERE e.state = 'running' AND g.stage_index = e.stage_index`)
+      .prepare(
+        `SELECT g.experiment_key, g.verdict FROM guardrail_status g JOIN experiments e ON e.key = g.experiment_key
+        WHERE e.state = 'running' AND g.stage_index = e.stage_index`,
+      )
       .raw();
-    this.changeTokenStatement = db.prepare('SELECT total_changes(), data_version FROM pragma_data_version').raw();
+    this.changeTokenStatement = db
+      .prepare('SELECT total_changes(), data_version FROM pragma_data_version')
+      .raw();
     this.capsStatement = db.prepare('SELECT scope, name, max_active FROM concurrency_caps').raw();
-    this.freezesStatement = db.prepare(`SELECT id, service, starts_at AS startsAtMs, ends_at AS endsAtMs, reason FROM freeze_windows
+    this.freezesStatement =
+      db.prepare(`SELECT id, service, starts_at AS startsAtMs, ends_at AS endsAtMs, reason FROM freeze_windows
         WHERE lifted_at IS NULL AND ends_at > ? ORDER BY starts_at, id`);
     this.budgetsStatement = db.prepare(
       'SELECT service, remaining_fraction AS remainingFraction, burn_rate AS burnRate FROM service_slos WHERE remaining_fraction IS NOT NULL',
@@ -78,7 +102,10 @@ export class SchedulerStore {
     // Inside a caller's write transaction the rows may be uncommitted (and later rolled back):
     // read them afresh and leave the cache alone.
     const cacheable = !this.db.inTransaction;
-    return this.db.transaction(() => ({ experiments: this.loadExperiments(cacheable), policy: this.loadPolicy(nowMs) }))();
+    return this.db.transaction(() => ({
+      experiments: this.loadExperiments(cacheable),
+      policy: this.loadPolicy(nowMs),
+    }))();
   }
 
   private loadExperiments(cacheable: boolean): readonly SchedulerExperiment[] {
@@ -105,62 +132,71 @@ export class SchedulerStore {
       else approvals.set(key, [stageIndex]);
     }
     const verdicts = new Map<string, GuardrailVerdict>();
-    for (const [key, verdict] of this.guardrailStatement.all() as Array<[string, GuardrailVerdict]>) {
+    for (const [key, verdict] of this.guardrailStatement.all() as Array<
+      [string, GuardrailVerdict]
+    >) {
       const previous = verdicts.get(key);
-      if (!previous || VERDICT_SEVERITY[verdict] > VERDICT_SEVERITY[previous]) verdicts.set(key, verdict);
+      if (!previous || VERDICT_SEVERITY[verdict] > VERDICT_SEVERITY[previous])
+        verdicts.set(key, verdict);
     }
     const specJsonByKey = this.preloadSpecs(rows);
     const noApprovals = NO_APPROVALS;
     let previousByKey: Map<string, SchedulerExperiment> | null = null;
-    return rows.map(([key, seq, version, state, stageIndex, exposurePercent, stageStartedAt], index) => {
-      // Rows come in table order, so the same row usually sits at the same index as last time.
-      let before = previous[index];
-      if (before !== undefined && before.key !== key) {
-        previousByKey ??= new Map(previous.map((experiment) => [experiment.key, experiment]));
-        before = previousByKey.get(key);
-      }
-      const approvedStages = approvals.get(key) ?? noApprovals;
-      if (
-        before !== undefined &&
-        before.seq === seq &&
-        before.version === version &&
-        before.state === state &&
-        before.stageIndex === stageIndex &&
-        Object.is(before.exposurePercent, exposurePercent) &&
-        before.stageStartedAtMs === stageStartedAt &&
-        sameNumbers(before.approvedStages, approvedStages) &&
-        before.guardrailVerdict === guardrailVerdictOf(before.guardrailVerdict !== null, state, verdicts.get(key))
-      ) {
-        return before;
-      }
-      // The spec is read only when its definition is not cached yet: specs never change.
-      const { definition } = this.definitions.has(key)
-        ? this.definitions.get(key, '')
-        : this.definitions.get(key, specJsonByKey?.get(key) ?? (this.specStatement.get(key) as string));
-      const hasGuardrails = definition.guardrails.length > 0;
-      return {
-        key,
-        seq,
-        version,
-        state,
-        priority: definition.priority,
-        risk: definition.risk,
-        service: definition.service,
-        team: definition.team,
-        layer: definition.layer,
-        stages: definition.stages,
-        stageIndex,
-        exposurePercent,
-        stageStartedAtMs: stageStartedAt,
-        notBeforeMs: definition.notBeforeMs,
-        notAfterMs: definition.notAfterMs,
-        requires: definition.requires,
-        excludes: definition.excludes,
-        after: definition.after,
-        approvedStages,
-        guardrailVerdict: guardrailVerdictOf(hasGuardrails, state, verdicts.get(key)),
-      };
-    });
+    return rows.map(
+      ([key, seq, version, state, stageIndex, exposurePercent, stageStartedAt], index) => {
+        // Rows come in table order, so the same row usually sits at the same index as last time.
+        let before = previous[index];
+        if (before !== undefined && before.key !== key) {
+          previousByKey ??= new Map(previous.map((experiment) => [experiment.key, experiment]));
+          before = previousByKey.get(key);
+        }
+        const approvedStages = approvals.get(key) ?? noApprovals;
+        if (
+          before !== undefined &&
+          before.seq === seq &&
+          before.version === version &&
+          before.state === state &&
+          before.stageIndex === stageIndex &&
+          Object.is(before.exposurePercent, exposurePercent) &&
+          before.stageStartedAtMs === stageStartedAt &&
+          sameNumbers(before.approvedStages, approvedStages) &&
+          before.guardrailVerdict ===
+            guardrailVerdictOf(before.guardrailVerdict !== null, state, verdicts.get(key))
+        ) {
+          return before;
+        }
+        // The spec is read only when its definition is not cached yet: specs never change.
+        const { definition } = this.definitions.has(key)
+          ? this.definitions.get(key, '')
+          : this.definitions.get(
+              key,
+              specJsonByKey?.get(key) ?? (this.specStatement.get(key) as string),
+            );
+        const hasGuardrails = definition.guardrails.length > 0;
+        return {
+          key,
+          seq,
+          version,
+          state,
+          priority: definition.priority,
+          risk: definition.risk,
+          service: definition.service,
+          team: definition.team,
+          layer: definition.layer,
+          stages: definition.stages,
+          stageIndex,
+          exposurePercent,
+          stageStartedAtMs: stageStartedAt,
+          notBeforeMs: definition.notBeforeMs,
+          notAfterMs: definition.notAfterMs,
+          requires: definition.requires,
+          excludes: definition.excludes,
+          after: definition.after,
+          approvedStages,
+          guardrailVerdict: guardrailVerdictOf(hasGuardrails, state, verdicts.get(key)),
+        };
+      },
+    );
   }
 
   /** On a cold cache, read every spec in one pass instead of one query per experiment. */
@@ -187,8 +223,12 @@ export class SchedulerStore {
     const freezes = this.freezesStatement.all(nowMs) as FreezeWindow[];
     const budgets: Record<string, ServiceBudget> = {};
     const budgetRows = this.budgetsStatement.all() as ServiceBudget[];
-    for (const budget of budgetRows) budgets[budget.service] = { ...budget, burnRate: budget.burnRate ?? 0 };
-    const budgetPolicy = this.budgetPolicyStatement.get() as { minRemainingFraction: number; maxBurnRate: number };
+    for (const budget of budgetRows)
+      budgets[budget.service] = { ...budget, burnRate: budget.burnRate ?? 0 };
+    const budgetPolicy = this.budgetPolicyStatement.get() as {
+      minRemainingFraction: number;
+      maxBurnRate: number;
+    };
     return {
       maxActiveGlobal: global,
       maxActivePerService: perService,

@@ -23,16 +23,23 @@ const EDGE_LISTS = ['requires', 'excludes', 'after'] as const;
  * unknown experiments, and cycles through requires + after (which would block forever).
  * Self-references and requires/excludes overlaps are per-spec rules, see validateSpec.
  */
-export function checkGraph(candidates: readonly GraphCandidate[], lookupExisting: GraphLookup): ErrorIssue[] {
+export function checkGraph(
+  candidates: readonly GraphCandidate[],
+  lookupExisting: GraphLookup,
+): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   const candidateByKey = new Map(candidates.map((candidate) => [candidate.node.key, candidate]));
-  const lookup = (key: string): GraphNode | undefined => candidateByKey.get(key)?.node ?? lookupExisting(key);
+  const lookup = (key: string): GraphNode | undefined =>
+    candidateByKey.get(key)?.node ?? lookupExisting(key);
 
   for (const { node, pathPrefix } of candidates) {
     for (const list of EDGE_LISTS) {
       node[list].forEach((reference, index) => {
         if (reference !== node.key && !lookup(reference)) {
-          issues.push({ path: `${pathPrefix}${list}[${index}]`, message: `unknown experiment "${reference}"` });
+          issues.push({
+            path: `${pathPrefix}${list}[${index}]`,
+            message: `unknown experiment "${reference}"`,
+          });
         }
       });
     }

@@ -3,17 +3,14 @@ import { parseDuration } from '../duration';
 
 export const EXPERIMENT_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
-export const experimentKeySchema = z
-  .string()
-  .regex(EXPERIMENT_KEY_PATTERN, {
-    message: 'must be 2-63 characters of lowercase letters, digits and dashes, starting with a letter or digit',
-  });
+export const experimentKeySchema = z.string().regex(EXPERIMENT_KEY_PATTERN, {
+  message:
+    'must be 2-63 characters of lowercase letters, digits and dashes, starting with a letter or digit',
+});
 
-const durationSchema = z
-  .string()
-  .refine((text) => parseDuration(text) !== null, {
-    message: 'is not a duration (use forms like 30s, 5m, 2h, 1h30m, 1d)',
-  });
+const durationSchema = z.string().refine((text) => parseDuration(text) !== null, {
+  message: 'is not a duration (use forms like 30s, 5m, 2h, 1h30m, 1d)',
+});
 
 const nameSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(100);
 
@@ -29,7 +26,9 @@ export const stageSpecSchema = z.strictObject({
 export const guardrailActionSchema = z.enum(['pause', 'rollback']);
 
 export const guardrailSpecSchema = z.strictObject({
-  sli: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { message: 'must be an SLI name like error_rate' }),
+  sli: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, { message: 'must be an SLI name like error_rate' }),
   max: z.number().optional(),
   min: z.number().optional(),
   maxRelative: z.number().optional(),
@@ -60,8 +59,12 @@ export const experimentSpecSchema = z.strictObject({
   requires: z.array(experimentKeySchema).max(100).optional(),
   excludes: z.array(experimentKeySchema).max(100).optional(),
   after: z.array(experimentKeySchema).max(100).optional(),
-  notBefore: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time like 2026-12-01T09:00:00Z' }).optional(),
-  notAfter: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time like 2026-12-20T18:00:00Z' }).optional(),
+  notBefore: z.iso
+    .datetime({ offset: true, message: 'must be an ISO 8601 time like 2026-12-01T09:00:00Z' })
+    .optional(),
+  notAfter: z.iso
+    .datetime({ offset: true, message: 'must be an ISO 8601 time like 2026-12-20T18:00:00Z' })
+    .optional(),
   stages: z.array(stageSpecSchema).min(1, { message: 'needs at least one stage' }).max(20),
   guardrails: z.array(guardrailSpecSchema).max(50).optional(),
 });

@@ -1,13 +1,17 @@
 import { parseAllDocuments } from 'yaml';
 import type { ErrorIssue } from '../errors';
 
-export type SpecTextParse = { ok: true; documents: unknown[] } | { ok: false; issues: ErrorIssue[] };
+export type SpecTextParse =
+  { ok: true; documents: unknown[] } | { ok: false; issues: ErrorIssue[] };
 
 /**
  * Reads spec text: JSON (an object or an array of objects) or YAML (one or more documents
  * separated by `---`). Syntax errors are reported with their line.
  */
-export function parseSpecText(text: string, format: 'json' | 'yaml' | 'auto' = 'auto'): SpecTextParse {
+export function parseSpecText(
+  text: string,
+  format: 'json' | 'yaml' | 'auto' = 'auto',
+): SpecTextParse {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, issues: [{ path: '', message: 'the file is empty' }] };
   const looksJson = trimmed.startsWith('{') || trimmed.startsWith('[');
@@ -17,7 +21,10 @@ export function parseSpecText(text: string, format: 'json' | 'yaml' | 'auto' = '
       return { ok: true, documents: Array.isArray(value) ? value : [value] };
     } catch (error) {
       if (format === 'json') {
-        return { ok: false, issues: [{ path: '', message: `invalid JSON: ${(error as Error).message}` }] };
+        return {
+          ok: false,
+          issues: [{ path: '', message: `invalid JSON: ${(error as Error).message}` }],
+        };
       }
     }
   }
@@ -37,6 +44,7 @@ export function parseSpecText(text: string, format: 'json' | 'yaml' | 'auto' = '
     if (value !== null && value !== undefined) values.push(value);
   });
   if (issues.length > 0) return { ok: false, issues };
-  if (values.length === 0) return { ok: false, issues: [{ path: '', message: 'the file holds no spec' }] };
+  if (values.length === 0)
+    return { ok: false, issues: [{ path: '', message: 'the file holds no spec' }] };
   return { ok: true, documents: values };
 }

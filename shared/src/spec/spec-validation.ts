@@ -2,8 +2,7 @@ import type { ErrorIssue } from '../errors';
 import { experimentSpecSchema, type ExperimentSpec } from './spec-schema';
 
 export type SpecValidation =
-  | { ok: true; spec: ExperimentSpec }
-  | { ok: false; issues: ErrorIssue[] };
+  { ok: true; spec: ExperimentSpec } | { ok: false; issues: ErrorIssue[] };
 
 export interface SpecValidationOptions {
   /** Whether an SLI name is defined for a service; omit to skip the SLI check (offline use). */
@@ -36,7 +35,10 @@ export function validateSpec(input: unknown, options: SpecValidationOptions = {}
     : parsed.error.issues.flatMap((issue): ErrorIssue[] =>
         // zod reports unknown fields on the enclosing object; name each field by its own path.
         issue.code === 'unrecognized_keys'
-          ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }))
+          ? issue.keys.map((key) => ({
+              path: formatPath([...issue.path, key]),
+              message: 'is not a known field',
+            }))
           : [{ path: formatPath(issue.path), message: issue.message }],
       );
   if (!isRecord(input)) return { ok: false, issues };
@@ -67,20 +69,33 @@ function checkStages(stages: unknown): ErrorIssue[] {
   return issues;
 }
 
-function checkGuardrails(guardrails: unknown, service: unknown, options: SpecValidationOptions): ErrorIssue[] {
+function checkGuardrails(
+  guardrails: unknown,
+  service: unknown,
+  options: SpecValidationOptions,
+): ErrorIssue[] {
   if (!Array.isArray(guardrails)) return [];
   const issues: ErrorIssue[] = [];
   guardrails.forEach((guardrail, index) => {
     if (!isRecord(guardrail)) return;
-    const bounds = ['max', 'min', 'maxRelative', 'minRelative'].filter((name) => guardrail[name] !== undefined);
+    const bounds = ['max', 'min', 'maxRelative', 'minRelative'].filter(
+      (name) => guardrail[name] !== undefined,
+    );
     if (bounds.length === 0) {
       issues.push({
         path: `guardrails[${index}]`,
         message: 'needs a bound: max, min, maxRelative or minRelative',
       });
     }
-    if (typeof guardrail.max === 'number' && typeof guardrail.min === 'number' && guardrail.min > guardrail.max) {
-      issues.push({ path: `guardrails[${index}].min`, message: `must not exceed max (${guardrail.max})` });
+    if (
+      typeof guardrail.max === 'number' &&
+      typeof guardrail.min === 'number' &&
+      guardrail.min > guardrail.max
+    ) {
+      issues.push({
+        path: `guardrails[${index}].min`,
+        message: `must not exceed max (${guardrail.max})`,
+      });
     }
     if (
       options.isKnownSli &&
@@ -110,7 +125,10 @@ const REFERENCE_LISTS = ['requires', 'excludes', 'after'] as const;
 function checkReferenceLists(input: Record<string, unknown>): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   const lists = Object.fromEntries(
-    REFERENCE_LISTS.map((name) => [name, Array.isArray(input[name]) ? (input[name] as unknown[]) : []]),
+    REFERENCE_LISTS.map((name) => [
+      name,
+      Array.isArray(input[name]) ? (input[name] as unknown[]) : [],
+    ]),
   ) as Record<(typeof REFERENCE_LISTS)[number], unknown[]>;
   for (const name of REFERENCE_LISTS) {
     const seen = new Set<unknown>();
@@ -119,7 +137,10 @@ function checkReferenceLists(input: Record<string, unknown>): ErrorIssue[] {
         const verb = name === 'after' ? 'run after' : name === 'requires' ? 'require' : 'exclude';
         issues.push({ path: `${name}[${index}]`, message: `an experiment cannot ${verb} itself` });
       } else if (seen.has(reference)) {
-        issues.push({ path: `${name}[${index}]`, message: `"${String(reference)}" is listed twice` });
+        issues.push({
+          path: `${name}[${index}]`,
+          message: `"${String(reference)}" is listed twice`,
+        });
       }
       seen.add(reference);
     });

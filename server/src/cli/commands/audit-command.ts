@@ -20,7 +20,10 @@ export function registerAuditCommand(program: Command, runtime: CliRuntime): voi
       .option('--actor <name>', 'only entries by this actor (e.g. runway:scheduler)')
       .option('--action <action>', 'only this action (e.g. experiment.rollback)')
       .option('--limit <n>', 'the most recent N entries', integerOption(1, 10_000), 50)
-      .option('--verify', 'verify the hash chain of the whole log: exit 0 when intact, 1 with the first bad row')
+      .option(
+        '--verify',
+        'verify the hash chain of the whole log: exit 0 when intact, 1 with the first bad row',
+      )
       .addHelpText(
         'after',
         `
@@ -37,7 +40,10 @@ Each entry shows seq, time (UTC), actor, action, experiment, state change, reaso
           ctx.print(`audit chain valid: ${verdict.rows} rows`);
           return 0;
         }
-        ctx.print(`audit chain BROKEN at row ${verdict.seq}: ${verdict.problem}`, `(${verdict.rows} rows checked)`);
+        ctx.print(
+          `audit chain BROKEN at row ${verdict.seq}: ${verdict.problem}`,
+          `(${verdict.rows} rows checked)`,
+        );
         return 1;
       }
       const entries = (
@@ -63,7 +69,9 @@ Each entry shows seq, time (UTC), actor, action, experiment, state change, reaso
               entry.actor,
               entry.action,
               entry.experimentKey ?? '-',
-              entry.toState ? `${entry.fromState ?? '(new)'} -> ${entry.toState}` : summarizeDetails(entry.details),
+              entry.toState
+                ? `${entry.fromState ?? '(new)'} -> ${entry.toState}`
+                : summarizeDetails(entry.details),
               entry.reason ?? '-',
               entry.cause ?? '-',
             ],

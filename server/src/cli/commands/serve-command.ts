@@ -15,11 +15,23 @@ export function registerServeCommand(program: Command, runtime: CliRuntime): voi
   withJson(
     program
       .command('serve')
-      .description('start the Runway server: the API, health and metrics endpoints, and the scheduler, on one port')
-      .option('--port <n>', 'port to listen on (default $RUNWAY_PORT or 7400; 0 picks a free one)', integerOption(0, 65_535))
-      .option('--db <path>', 'SQLite database file (default $RUNWAY_DB or .runway/runway.db); admin.token is written beside it')
+      .description(
+        'start the Runway server: the API, health and metrics endpoints, and the scheduler, on one port',
+      )
+      .option(
+        '--port <n>',
+        'port to listen on (default $RUNWAY_PORT or 7400; 0 picks a free one)',
+        integerOption(0, 65_535),
+      )
+      .option(
+        '--db <path>',
+        'SQLite database file (default $RUNWAY_DB or .runway/runway.db); admin.token is written beside it',
+      )
       .option('--host <host>', 'interface to listen on (default $RUNWAY_HOST or 127.0.0.1)')
-      .option('--demo', 'seed a demo fleet of experiments (only into an empty database) and simulate their telemetry')
+      .option(
+        '--demo',
+        'seed a demo fleet of experiments (only into an empty database) and simulate their telemetry',
+      )
       .addHelpText(
         'after',
         `
@@ -31,7 +43,10 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM. \`npm start\` runs \`runway serve -
 
 async function serve(ctx: CommandContext, options: ServeOptions): Promise<number> {
   // Loaded here, so the other commands do not pay for the server's modules at start-up.
-  const [{ loadServerConfig, ConfigError }, { startServer }] = await Promise.all([import('../../config/config'), import('../../serve')]);
+  const [{ loadServerConfig, ConfigError }, { startServer }] = await Promise.all([
+    import('../../config/config'),
+    import('../../serve'),
+  ]);
   let config;
   try {
     config = loadServerConfig(ctx.io.env, {
@@ -43,7 +58,8 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
     if (error instanceof ConfigError) throw new CliError('CONFIG', error.message, { exitCode: 2 });
     throw error;
   }
-  const log = (line: string): void => (ctx.json ? ctx.io.stderr(`${line}\n`) : ctx.io.stdout(`${line}\n`));
+  const log = (line: string): void =>
+    ctx.json ? ctx.io.stderr(`${line}\n`) : ctx.io.stdout(`${line}\n`);
 
   let running;
   try {
@@ -51,9 +67,13 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      throw new CliError('ADDRESS_IN_USE', `port ${config.port} on ${config.host} is already in use`, {
-        hint: 'Is another Runway running? Stop it, or pick another port with --port N (0 picks a free one).',
-      });
+      throw new CliError(
+        'ADDRESS_IN_USE',
+        `port ${config.port} on ${config.host} is already in use`,
+        {
+          hint: 'Is another Runway running? Stop it, or pick another port with --port N (0 picks a free one).',
+        },
+      );
     }
     throw new CliError('SERVE_FAILED', `cannot start the server: ${(error as Error).message}`);
   }
@@ -71,7 +91,14 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
     }
   }
 
-  const info = { url: running.url, port: running.port, dbPath: config.dbPath, adminTokenPath: config.adminTokenPath, adminToken: running.adminToken, demo };
+  const info = {
+    url: running.url,
+    port: running.port,
+    dbPath: config.dbPath,
+    adminTokenPath: config.adminTokenPath,
+    adminToken: running.adminToken,
+    demo,
+  };
   if (ctx.json) ctx.io.stdout(`${JSON.stringify(info)}\n`);
   else log(welcome(info, options, ctx.io.env));
 
@@ -96,7 +123,13 @@ function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 function welcome(
-  info: { url: string; dbPath: string; adminTokenPath: string; adminToken: string; demo: { created: number; skipped: boolean } | null },
+  info: {
+    url: string;
+    dbPath: string;
+    adminTokenPath: string;
+    adminToken: string;
+    demo: { created: number; skipped: boolean } | null;
+  },
   options: ServeOptions,
   env: NodeJS.ProcessEnv,
 ): string {
@@ -104,11 +137,15 @@ function welcome(
   const defaultDb = shortDb === '.runway/runway.db' && !env.RUNWAY_DB;
   const demo = info.demo
     ? info.demo.skipped
-      ? ['Demo: the database already holds experiments, so nothing was seeded; telemetry is simulated.']
+      ? [
+          'Demo: the database already holds experiments, so nothing was seeded; telemetry is simulated.',
+        ]
       : [`Demo: seeded ${info.demo.created} experiments; telemetry is simulated.`]
     : [];
   const exportLines = [
-    ...(info.url !== 'http://127.0.0.1:7400' || options.port !== undefined ? [`export RUNWAY_URL=${info.url}`] : []),
+    ...(info.url !== 'http://127.0.0.1:7400' || options.port !== undefined
+      ? [`export RUNWAY_URL=${info.url}`]
+      : []),
     ...(defaultDb ? [] : [`export RUNWAY_DB=${info.dbPath}`]),
   ];
   return [

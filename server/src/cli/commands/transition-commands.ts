@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import type { BlastRadiusEntry, ExperimentDetail, TransitionResult } from '../../../../shared/src/api-types';
+import type {
+  BlastRadiusEntry,
+  ExperimentDetail,
+  TransitionResult,
+} from '../../../../shared/src/api-types';
 import { CliError, usageError, type CommandContext } from '../cli-context';
 import { run, withJson, type CliRuntime } from '../cli-runtime';
 import { errorCode, type RunwayApi } from '../client';
@@ -17,7 +21,8 @@ interface ActionSpec {
 
 const ACTIONS: Record<Action, ActionSpec> = {
   pause: {
-    description: 'pause a running experiment at its current exposure (its dependents stop ramping too)',
+    description:
+      'pause a running experiment at its current exposure (its dependents stop ramping too)',
     reasonRequired: true,
     done: 'paused',
   },
@@ -27,7 +32,8 @@ const ACTIONS: Record<Action, ActionSpec> = {
     done: 'resumed',
   },
   rollback: {
-    description: 'roll back an experiment to control, first rolling back every live experiment that requires it',
+    description:
+      'roll back an experiment to control, first rolling back every live experiment that requires it',
     reasonRequired: true,
     done: 'rolled back',
     help: `
@@ -36,12 +42,14 @@ dependents first. When that includes other experiments and stdin is a terminal, 
 confirmation (--yes skips it; without a terminal, as in CI, it proceeds).`,
   },
   advance: {
-    description: 'ramp a running experiment to its next stage now (completes it from the last stage); gates still apply',
+    description:
+      'ramp a running experiment to its next stage now (completes it from the last stage); gates still apply',
     reasonRequired: false,
     done: 'advanced',
   },
   approve: {
-    description: 'approve a high-risk experiment, or its next stage that asks for approval (not by its author)',
+    description:
+      'approve a high-risk experiment, or its next stage that asks for approval (not by its author)',
     reasonRequired: true,
     done: 'approved',
   },
@@ -68,16 +76,34 @@ const RETRY_ON_CONFLICT: ReadonlySet<Action> = new Set(['pause', 'resume', 'roll
 
 export function registerTransitionCommands(program: Command, runtime: CliRuntime): void {
   for (const [action, spec] of Object.entries(ACTIONS) as Array<[Action, ActionSpec]>) {
-    const command = program.command(action).description(spec.description).argument('<key>', 'the experiment key');
-    if (spec.reasonRequired) command.requiredOption('--reason <text>', 'why (required; recorded in the audit log)');
+    const command = program
+      .command(action)
+      .description(spec.description)
+      .argument('<key>', 'the experiment key');
+    if (spec.reasonRequired)
+      command.requiredOption('--reason <text>', 'why (required; recorded in the audit log)');
     else command.option('--reason <text>', 'why (recorded in the audit log)');
-    if (action === 'rollback') command.option('-y, --yes', 'do not ask for confirmation when the cascade takes down other experiments');
+    if (action === 'rollback')
+      command.option(
+        '-y, --yes',
+        'do not ask for confirmation when the cascade takes down other experiments',
+      );
     if (spec.help) command.addHelpText('after', spec.help);
-    withJson(command).action(run(runtime, (ctx, key: string, options: TransitionOptions) => transition(ctx, runtime, action, key, options)));
+    withJson(command).action(
+      run(runtime, (ctx, key: string, options: TransitionOptions) =>
+        transition(ctx, runtime, action, key, options),
+      ),
+    );
   }
 }
 
-async function transition(ctx: CommandContext, runtime: CliRuntime, action: Action, key: string, options: TransitionOptions): Promise<number> {
+async function transition(
+  ctx: CommandContext,
+  runtime: CliRuntime,
+  action: Action,
+  key: string,
+  options: TransitionOptions,
+): Promise<number> {
   const reason = options.reason?.trim();
   if (options.reason !== undefined && !reason) throw usageError('--reason must not be empty');
   const { api } = runtime.connect();
@@ -97,7 +123,12 @@ async function transition(ctx: CommandContext, runtime: CliRuntime, action: Acti
     try {
       result = await mutate(api, action, { key, expectedVersion: before.version, reason });
     } catch (error) {
-      if (errorCode(error) !== 'VERSION_CONFLICT' || !RETRY_ON_CONFLICT.has(action) || attempt >= MAX_ATTEMPTS) throw error;
+      if (
+        errorCode(error) !== 'VERSION_CONFLICT' ||
+        !RETRY_ON_CONFLICT.has(action) ||
+        attempt >= MAX_ATTEMPTS
+      )
+        throw error;
     }
   }
 
@@ -106,7 +137,11 @@ async function transition(ctx: CommandContext, runtime: CliRuntime, action: Acti
   return 0;
 }
 
-async function mutate(api: RunwayApi, action: Action, input: { key: string; expectedVersion: number; reason: string | undefined }): Promise<TransitionResult> {
+async function mutate(
+  api: RunwayApi,
+  action: Action,
+  input: { key: string; expectedVersion: number; reason: string | undefined },
+): Promise<TransitionResult> {
   const { key, expectedVersion } = input;
   const optionalReason = input.reason ? { reason: input.reason } : {};
   switch (action) {
@@ -125,14 +160,21 @@ async function mutate(api: RunwayApi, action: Action, input: { key: string; expe
   }
 }
 
-async function confirmCascade(ctx: CommandContext, key: string, blastRadius: readonly BlastRadiusEntry[], yes: boolean): Promise<void> {
+async function confirmCascade(
+  ctx: CommandContext,
+  key: string,
+  blastRadius: readonly BlastRadiusEntry[],
+  yes: boolean,
+): Promise<void> {
   const others = blastRadius.filter((entry) => entry.key !== key);
   if (others.length === 0) return;
   const lines = [
     `Rolling back ${key} first rolls back ${plural(others.length, 'live experiment')} that depend${others.length === 1 ? 's' : ''} on it, in this order:`,
     ...table(
       ['KEY', 'STATE', 'REQUIRES'],
-      blastRadius.map((entry) => ({ cells: [entry.key, entry.state, entry.via ?? '(the target)'] })),
+      blastRadius.map((entry) => ({
+        cells: [entry.key, entry.state, entry.via ?? '(the target)'],
+      })),
     ).map((line) => `  ${line}`),
   ];
   // In --json mode stdout is for the result only; the warning goes to stderr.
@@ -144,7 +186,12 @@ async function confirmCascade(ctx: CommandContext, key: string, blastRadius: rea
   }
 }
 
-function describeResult(action: Action, key: string, before: ExperimentDetail, result: TransitionResult): string[] {
+function describeResult(
+  action: Action,
+  key: string,
+  before: ExperimentDetail,
+  result: TransitionResult,
+): string[] {
   const done = ACTIONS[action].done;
   if (result.changed.length === 0) return [`nothing changed for ${key}`];
   if (action === 'rollback' && result.changed.length > 1) {
@@ -152,20 +199,28 @@ function describeResult(action: Action, key: string, before: ExperimentDetail, r
       `${done} ${plural(result.changed.length, 'experiment')} (cascade from ${key}):`,
       ...table(
         ['KEY', 'FROM', 'TO', 'VERSION'],
-        result.changed.map((entry) => ({ cells: [entry.key, entry.fromState, entry.toState, String(entry.version)] })),
+        result.changed.map((entry) => ({
+          cells: [entry.key, entry.fromState, entry.toState, String(entry.version)],
+        })),
       ).map((line) => `  ${line}`),
     ];
   }
   const change = result.changed[0]!;
   if (action === 'approve') {
-    if (change.fromState === 'pending_approval') return [`approved ${key}: pending_approval -> ${change.toState}; the scheduler will start it when its gates pass`];
+    if (change.fromState === 'pending_approval')
+      return [
+        `approved ${key}: pending_approval -> ${change.toState}; the scheduler will start it when its gates pass`,
+      ];
     const stage = before.state === 'queued' ? 1 : before.stageIndex + 2;
     return [`approved stage ${stage} of ${key} (${change.toState})`];
   }
   if (action === 'advance') {
-    if (change.toState === 'completed') return [`completed ${key}: ${change.fromState} -> completed`];
+    if (change.toState === 'completed')
+      return [`completed ${key}: ${change.fromState} -> completed`];
     const next = before.stages[before.stageIndex + 1];
-    return [`advanced ${key} to stage ${before.stageIndex + 2}/${before.stageCount}${next ? ` (${formatPercentValue(next.percent)})` : ''}`];
+    return [
+      `advanced ${key} to stage ${before.stageIndex + 2}/${before.stageCount}${next ? ` (${formatPercentValue(next.percent)})` : ''}`,
+    ];
   }
   return [`${done} ${key}: ${change.fromState} -> ${change.toState} (version ${change.version})`];
 }

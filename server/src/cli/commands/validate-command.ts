@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import type { ErrorIssue } from '../../../../shared/src/errors';
-import { checkGraph, type GraphCandidate, type GraphNode } from '../../../../shared/src/spec/spec-graph';
+import {
+  checkGraph,
+  type GraphCandidate,
+  type GraphNode,
+} from '../../../../shared/src/spec/spec-graph';
 import { validateSpec } from '../../../../shared/src/spec/spec-validation';
 import type { CommandContext } from '../cli-context';
 import { run, withJson, type CliRuntime } from '../cli-runtime';
@@ -40,7 +44,10 @@ export function registerValidateCommand(program: Command, runtime: CliRuntime): 
     program
       .command('validate')
       .description("check spec files offline and against the server's graph (no changes made)")
-      .argument('<file...>', 'spec files: YAML (several documents separated by ---) or JSON (an object or an array)')
+      .argument(
+        '<file...>',
+        'spec files: YAML (several documents separated by ---) or JSON (an object or an array)',
+      )
       .addHelpText(
         'after',
         `
@@ -55,7 +62,11 @@ Each problem is printed as FILE: path: message. Exit 1 if there is any problem.`
   ).action(run(runtime, (ctx, files: string[]) => validate(ctx, runtime, files)));
 }
 
-async function validate(ctx: CommandContext, runtime: CliRuntime, files: string[]): Promise<number> {
+async function validate(
+  ctx: CommandContext,
+  runtime: CliRuntime,
+  files: string[],
+): Promise<number> {
   const problems: Problem[] = [];
   const documents: Document[] = [];
   for (const loaded of files.map(readSpecFile)) {
@@ -63,7 +74,14 @@ async function validate(ctx: CommandContext, runtime: CliRuntime, files: string[
     loaded.documents.forEach((raw, index) => {
       const prefix = documentPrefix(index, loaded.documents.length);
       const validation = validateSpec(raw);
-      if (!validation.ok) problems.push(...validation.issues.map((issue) => ({ file: loaded.file, path: `${prefix}${issue.path}`, message: issue.message })));
+      if (!validation.ok)
+        problems.push(
+          ...validation.issues.map((issue) => ({
+            file: loaded.file,
+            path: `${prefix}${issue.path}`,
+            message: issue.message,
+          })),
+        );
       documents.push({ file: loaded.file, prefix, raw, key: specKey(raw), valid: validation.ok });
     });
   }
@@ -71,7 +89,9 @@ async function validate(ctx: CommandContext, runtime: CliRuntime, files: string[
 
   const valid = documents.filter((document) => document.valid);
   const server = await checkWithServer(runtime, valid);
-  const definedHere = new Set(documents.map((document) => document.key).filter((key): key is string => key !== null));
+  const definedHere = new Set(
+    documents.map((document) => document.key).filter((key): key is string => key !== null),
+  );
   problems.push(
     ...server.issues.filter((issue) => {
       const unknown = UNKNOWN_REFERENCE.exec(issue.message);
@@ -80,13 +100,31 @@ async function validate(ctx: CommandContext, runtime: CliRuntime, files: string[
   );
   problems.push(...graphProblems(documents, server.lookup));
   const fileOrder = new Map(files.map((file, index) => [file, index]));
-  const unique = dedupe(problems).sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0));
+  const unique = dedupe(problems).sort(
+    (a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0),
+  );
 
-  const byFile = files.map((file) => ({ file, specs: documents.filter((document) => document.file === file).map((document) => document.key) }));
-  ctx.printJson({ ok: unique.length === 0, server: { checked: server.checked, url: server.url, reason: server.reason }, files: byFile, problems: unique });
-  ctx.print(...unique.map((problem) => `${problem.file}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`));
+  const byFile = files.map((file) => ({
+    file,
+    specs: documents.filter((document) => document.file === file).map((document) => document.key),
+  }));
+  ctx.printJson({
+    ok: unique.length === 0,
+    server: { checked: server.checked, url: server.url, reason: server.reason },
+    files: byFile,
+    problems: unique,
+  });
+  ctx.print(
+    ...unique.map(
+      (problem) => `${problem.file}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`,
+    ),
+  );
   const scope = `${plural(documents.length, 'spec')} in ${plural(files.length, 'file')}`;
-  ctx.print(unique.length === 0 ? `ok: ${scope}, no problems` : `${plural(unique.length, 'problem')} in ${scope}`);
+  ctx.print(
+    unique.length === 0
+      ? `ok: ${scope}, no problems`
+      : `${plural(unique.length, 'problem')} in ${scope}`,
+  );
   ctx.print(
     server.checked
       ? `checked against the server at ${server.url}`
@@ -103,14 +141,21 @@ function duplicateKeys(documents: readonly Document[]): Problem[] {
     const earlier = first.get(document.key);
     if (earlier) {
       const where = earlier.file === document.file ? 'earlier in this file' : `in ${earlier.file}`;
-      problems.push({ file: document.file, path: `${document.prefix}key`, message: `"${document.key}" is also defined ${where}` });
+      problems.push({
+        file: document.file,
+        path: `${document.prefix}key`,
+        message: `"${document.key}" is also defined ${where}`,
+      });
     } else first.set(document.key, document);
   }
   return problems;
 }
 
 /** Unknown references and cycles across every given file (and the server's graph when known). */
-function graphProblems(documents: readonly Document[], lookupExisting: ServerCheck['lookup']): Problem[] {
+function graphProblems(
+  documents: readonly Document[],
+  lookupExisting: ServerCheck['lookup'],
+): Problem[] {
   // Specs with other problems still take part when their key and reference lists are well-formed.
   const nodes = documents.map(graphNodeOf);
   const candidates: GraphCandidate[] = [];
@@ -138,28 +183,55 @@ function graphNodeOf(document: Document): GraphNode | null {
 }
 
 /** Asks the server (when reachable with a token) to check the valid specs against its state. */
-async function checkWithServer(runtime: CliRuntime, valid: readonly Document[]): Promise<ServerCheck> {
+async function checkWithServer(
+  runtime: CliRuntime,
+  valid: readonly Document[],
+): Promise<ServerCheck> {
   const config = clientConfig(runtime.io.env);
-  const offline = (reason: string): ServerCheck => ({ checked: false, url: config.url, reason, lookup: () => undefined, issues: [] });
+  const offline = (reason: string): ServerCheck => ({
+    checked: false,
+    url: config.url,
+    reason,
+    lookup: () => undefined,
+    issues: [],
+  });
   const token = findToken(config);
-  if (!token) return offline(`no API token (set RUNWAY_TOKEN, or RUNWAY_DB so the local admin.token is found)`);
+  if (!token)
+    return offline(
+      `no API token (set RUNWAY_TOKEN, or RUNWAY_DB so the local admin.token is found)`,
+    );
   const api = makeApi(config.url, token.token);
   try {
     const existing = await api.experiments.list.query({});
     const nodes = new Map(existing.map((experiment) => [experiment.key, experiment]));
     const issues: Problem[] = [];
     if (valid.length > MAX_SERVER_BATCH) {
-      return { ...offline(`more than ${MAX_SERVER_BATCH} specs; the server checks at most ${MAX_SERVER_BATCH} at once`), lookup: (key) => nodes.get(key) };
+      return {
+        ...offline(
+          `more than ${MAX_SERVER_BATCH} specs; the server checks at most ${MAX_SERVER_BATCH} at once`,
+        ),
+        lookup: (key) => nodes.get(key),
+      };
     }
     if (valid.length > 0) {
-      const result = await api.experiments.validate.query({ specs: valid.map((document) => document.raw) });
+      const result = await api.experiments.validate.query({
+        specs: valid.map((document) => document.raw),
+      });
       issues.push(...result.issues.map((issue: ErrorIssue) => toProblem(issue, valid)));
     }
-    return { checked: true, url: config.url, reason: null, lookup: (key) => nodes.get(key), issues };
+    return {
+      checked: true,
+      url: config.url,
+      reason: null,
+      lookup: (key) => nodes.get(key),
+      issues,
+    };
   } catch (error) {
     const network = networkProblem(error);
     if (network) return offline(`cannot reach the server at ${config.url} (${network})`);
-    return offline(`the server at ${config.url} refused: ${toCliError(error, { url: config.url, token }).message}`);
+    return offline(
+      `the server at ${config.url} refused: ${toCliError(error, { url: config.url, token }).message}`,
+    );
   }
 }
 
