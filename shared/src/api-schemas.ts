@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EXPERIMENT_STATES } from './lifecycle';
 import { ROLES } from './roles';
+import { hasLoneSurrogate } from './unicode';
 
 // Inputs of the typed API, shared by the server (validation) and every client.
 // No .default() here: defaults are applied by the services (CONVENTIONS §3).
@@ -11,15 +12,13 @@ export const experimentKeyInput = z
   .min(1, { message: 'key must not be empty' })
   .max(100);
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** Reasons end up in the audit log: refuse text that cannot be stored as it was sent. */
 const reasonText = z
   .string()
   .trim()
   .min(1, { message: 'a reason is required' })
   .max(2_000)
-  .refine((text) => !LONE_SURROGATE.test(text), {
+  .refine((text) => !hasLoneSurrogate(text), {
     message: 'must be valid Unicode text (it holds a lone surrogate)',
   });
 

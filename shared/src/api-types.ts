@@ -1,19 +1,9 @@
 import type { BlockedReason, GuardrailVerdict } from './blocked-reasons';
 import type { ExperimentState } from './lifecycle';
-import type { ExperimentSpec, Guardrail, Risk, Stage } from './spec/spec-schema';
+import type { ExperimentDefinition, ExperimentSpec } from './spec/spec-schema';
 
-/** One experiment as every client sees it. */
-export interface ExperimentView {
-  key: string;
-  title: string;
-  owner: string;
-  team: string;
-  channel: string | null;
-  hypothesis: string | null;
-  service: string;
-  layer: string;
-  priority: number;
-  risk: Risk;
+/** One experiment as every client sees it: its definition, where it stands, and why it waits. */
+export interface ExperimentView extends ExperimentDefinition {
   state: ExperimentState;
   /** -1 until started. */
   stageIndex: number;
@@ -25,13 +15,6 @@ export interface ExperimentView {
   createdAtMs: number;
   stateChangedAtMs: number;
   stageStartedAtMs: number | null;
-  requires: string[];
-  excludes: string[];
-  after: string[];
-  stages: Stage[];
-  guardrails: Guardrail[];
-  notBeforeMs: number | null;
-  notAfterMs: number | null;
   blockedReasons: BlockedReason[];
 }
 

@@ -1,3 +1,4 @@
+import { replaceLoneSurrogates } from '../../../shared/src/unicode';
 import type { Db } from '../store/database';
 import { GENESIS_HASH, hashAuditRow, type AuditContent, type AuditRow } from './audit-chain';
 
@@ -53,15 +54,13 @@ function toRow(record: AuditRecord): AuditRow {
   };
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
  * SQLite keeps text as UTF-8, which cannot hold a lone surrogate: one arriving in a reason (valid
  * JSON: "\ud800") was hashed as sent but read back as U+FFFD, so verify reported an untouched row
  * as edited. Hash and store the text as it will be read back.
  */
 function storable(text: string | null): string | null {
-  return text === null ? null : text.replace(LONE_SURROGATE, '\uFFFD');
+  return text === null ? null : replaceLoneSurrogates(text);
 }
 
 /** The append-only, hash-chained audit log. Appends must run inside the caller's transaction. */

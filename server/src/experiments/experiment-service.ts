@@ -16,7 +16,7 @@ import {
   type TransitionAction,
 } from '../../../shared/src/lifecycle';
 import { checkGraph, type GraphCandidate } from '../../../shared/src/spec/spec-graph';
-import type { ExperimentSpec } from '../../../shared/src/spec/spec-schema';
+import { toDefinition, type ExperimentSpec } from '../../../shared/src/spec/spec-schema';
 import { validateSpec } from '../../../shared/src/spec/spec-validation';
 import type { Actor } from '../actor';
 import type { AuditRow } from '../audit/audit-chain';
@@ -156,17 +156,20 @@ export class ExperimentService {
         input.draft ? 'draft' : spec.risk === 'high' ? 'pending_approval' : 'queued';
       // One batch insert: a spec may require one that comes later in the same request.
       store.insertBatch(
-        specs.map((spec) => ({
-          spec,
-          specJson: JSON.stringify(spec),
-          priority: spec.priority ?? 50,
-          risk: spec.risk ?? 'medium',
-          notBefore: spec.notBefore ? Date.parse(spec.notBefore) : null,
-          notAfter: spec.notAfter ? Date.parse(spec.notAfter) : null,
-          state: stateOf(spec),
-          authorUserId: userId,
-          at: now,
-        })),
+        specs.map((spec) => {
+          const definition = toDefinition(spec);
+          return {
+            spec,
+            specJson: JSON.stringify(spec),
+            priority: definition.priority,
+            risk: definition.risk,
+            notBefore: definition.notBeforeMs,
+            notAfter: definition.notAfterMs,
+            state: stateOf(spec),
+            authorUserId: userId,
+            at: now,
+          };
+        }),
       );
       for (const spec of specs) {
         const state = stateOf(spec);
@@ -685,16 +688,7 @@ export class ExperimentService {
   private toView(row: ExperimentRow): ExperimentView {
     const { definition } = this.definition(row);
     return {
-      key: row.key,
-      title: definition.title,
-      owner: definition.owner,
-      team: definition.team,
-      channel: definition.channel,
-      hypothesis: definition.hypothesis,
-      service: definition.service,
-      layer: definition.layer,
-      priority: definition.priority,
-      risk: definition.risk,
+      ...definition,
       state: row.state,
       stageIndex: row.stageIndex,
       stageCount: definition.stages.length,
@@ -705,13 +699,6 @@ export class ExperimentService {
       createdAtMs: row.createdAt,
       stateChangedAtMs: row.stateChangedAt,
       stageStartedAtMs: row.stageStartedAt,
-      requires: definition.requires,
-      excludes: definition.excludes,
-      after: definition.after,
-      stages: definition.stages,
-      guardrails: definition.guardrails,
-      notBeforeMs: definition.notBeforeMs,
-      notAfterMs: definition.notAfterMs,
       blockedReasons: [...this.deps.gates.blockedReasons(row.key)],
     };
   }
