@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Actor } from '../../server/src/actor';
 import { loadServerConfig } from '../../server/src/config/config';
 import { startServer } from '../../server/src/serve';
@@ -33,6 +35,32 @@ export interface EnqueueBenchResult {
 }
 
 const BENCH_ADMIN: Actor = { userId: null, name: 'bench-setup', role: 'admin' };
+
+interface ClientResult {
+  samples: number[];
+  healthSamples: number[];
+  statuses: Record<string, number>;
+  answers: Array<{ key: string; state: string | null }>;
+}
+
+/** Runs enqueue-client.ts as its own process (as a CI job is) and returns what it measured. */
+function runClientProcess(dir: string, job: Record<string, unknown>): Promise<ClientResult> {
+  const jobPath = join(dir, 'client-job.json');
+  writeFileSync(jobPath, JSON.stringify(job));
+  const script = fileURLToPath(new URL('./enqueue-client.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, jobPath],
+      { maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (stderr) process.stderr.write(stderr);
+        if (error) reject(error);
+        else resolve(JSON.parse(stdout) as ClientResult);
+      },
+    );
+  });
+}
 
 function expectedState(spec: FleetSpec): string {
   return spec.risk === 'high' ? 'pending_approval' : 'queued';
@@ -103,50 +131,30 @@ export async function runEnqueueBench(
       const queuedAtStart = (counts.queued ?? 0) + (counts.pending_approval ?? 0);
       progress(`  seeded in ${(seedMs / 1000).toFixed(1)} s; states ${JSON.stringify(counts)}`);
 
-      const url = `${server.url}/trpc/experiments.enqueue`;
-      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-      const statuses = new Map<number, number>();
-      let wrongState = 0;
-      const send = async (spec: FleetSpec): Promise<number> => {
-        const body = JSON.stringify({ specs: [spec] });
-        const started = performance.now();
-        const response = await fetch(url, { method: 'POST', headers, body });
-        const payload = (await response.json()) as {
-          result?: { data?: { experiments?: Array<{ key: string; state: string }> } };
-        };
-        const elapsed = performance.now() - started;
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        const entry = payload.result?.data?.experiments?.[0];
-        if (entry?.key !== spec.key || entry.state !== expectedState(spec)) wrongState++;
-        return elapsed;
-      };
-
-      progress(`GET /healthz round trips (the HTTP floor)…`);
-      const healthSamples: number[] = [];
-      for (let index = 0; index < options.warmup + options.requests; index++) {
-        const started = performance.now();
-        const response = await fetch(`${server.url}/healthz`);
-        await response.json();
-        if (index >= options.warmup) healthSamples.push(performance.now() - started);
-      }
-
       progress(
-        `enqueue over HTTP: ${options.warmup} warm-up + ${options.requests.toLocaleString('en-US')} measured single-spec requests (at most ${options.budgetMs / 1000} s)…`,
+        `GET /healthz round trips, then enqueue over HTTP: ${options.warmup} warm-up + ${options.requests.toLocaleString('en-US')} measured single-spec requests (at most ${options.budgetMs / 1000} s), from a client process…`,
       );
-      const samples: number[] = [];
-      let sent = 0;
-      let measuringSince = performance.now();
-      for (const [index, spec] of httpSpecs.entries()) {
-        if (index === options.warmup) measuringSince = performance.now();
-        if (index > options.warmup && performance.now() - measuringSince > options.budgetMs) {
-          progress(`  time budget spent after ${samples.length} measured requests`);
-          break;
-        }
-        const elapsed = await send(spec);
-        sent++;
-        if (index >= options.warmup) samples.push(elapsed);
-        if ((index + 1) % 500 === 0) progress(`  ${index + 1} requests sent`);
-      }
+      const client = await runClientProcess(dir, {
+        serverUrl: server.url,
+        token,
+        specs: httpSpecs,
+        warmup: options.warmup,
+        budgetMs: options.budgetMs,
+        healthRequests: options.requests,
+      });
+      const samples = client.samples;
+      const healthSamples = client.healthSamples;
+      const sent = client.answers.length;
+      const statuses = new Map(
+        Object.entries(client.statuses).map(([status, count]) => [Number(status), count]),
+      );
+      let wrongState = 0;
+      client.answers.forEach((answer, index) => {
+        const spec = httpSpecs[index]!;
+        if (answer.key !== spec.key || answer.state !== expectedState(spec)) wrongState++;
+      });
+      if (sent < httpSpecs.length)
+        progress(`  time budget spent after ${samples.length} measured requests`);
 
       // The same work, part by part, in-process: what the enqueue procedure does (validate, graph
       // check, insert, audit, commit), and the tick a change triggers — which the server runs in
