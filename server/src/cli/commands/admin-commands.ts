@@ -37,13 +37,11 @@ approve, advance, abort, freeze), admin (also users, tokens, policy).`,
     run(
       runtime,
       async (ctx, options: { name: string; role: (typeof ROLES)[number]; email?: string }) => {
-        const created = await runtime
-          .connect()
-          .api.auth.createToken.mutate({
-            name: options.name,
-            role: options.role,
-            ...(options.email ? { email: options.email } : {}),
-          });
+        const created = await runtime.connect().api.auth.createToken.mutate({
+          name: options.name,
+          role: options.role,
+          ...(options.email ? { email: options.email } : {}),
+        });
         ctx.printJson(created);
         ctx.print(
           `created a ${created.role} token for ${created.user}:`,
@@ -67,13 +65,11 @@ approve, advance, abort, freeze), admin (also users, tokens, policy).`,
       .option('--email <email>', "the user's email"),
   ).action(
     run(runtime, async (ctx, name: string, options: { slack: string; email?: string }) => {
-      const user = await runtime
-        .connect()
-        .api.auth.linkUser.mutate({
-          name,
-          slackUserId: options.slack,
-          ...(options.email ? { email: options.email } : {}),
-        });
+      const user = await runtime.connect().api.auth.linkUser.mutate({
+        name,
+        slackUserId: options.slack,
+        ...(options.email ? { email: options.email } : {}),
+      });
       ctx.printJson(user);
       ctx.print(
         `linked ${name} to Slack user ${options.slack}${options.email ? ` (${options.email})` : ''}`,

@@ -50,13 +50,11 @@ export function registerPolicyCommands(program: Command, runtime: CliRuntime): v
       if (options.scope !== 'global' && !options.name)
         throw usageError(`--name is required for a ${options.scope} cap`);
       const scope = options.scope as 'global' | 'service' | 'team';
-      const caps = await runtime
-        .connect()
-        .api.policy.setCap.mutate({
-          scope,
-          name: scope === 'global' ? null : options.name!,
-          maxActive: options.max,
-        });
+      const caps = await runtime.connect().api.policy.setCap.mutate({
+        scope,
+        name: scope === 'global' ? null : options.name!,
+        maxActive: options.max,
+      });
       ctx.printJson({ caps });
       ctx.print(
         `${scope} cap${scope === 'global' ? '' : ` for ${options.name}`}: ${options.max === null ? 'removed' : `at most ${options.max} active`}`,
@@ -79,13 +77,11 @@ export function registerPolicyCommands(program: Command, runtime: CliRuntime): v
       .requiredOption('--window <duration>', 'the SLO window, like 28d', durationOption),
   ).action(
     run(runtime, async (ctx, options: { service: string; objective: number; window: number }) => {
-      const slo = await runtime
-        .connect()
-        .api.policy.setSlo.mutate({
-          service: options.service,
-          objective: options.objective,
-          windowMs: options.window,
-        });
+      const slo = await runtime.connect().api.policy.setSlo.mutate({
+        service: options.service,
+        objective: options.objective,
+        windowMs: options.window,
+      });
       ctx.printJson(slo);
       ctx.print(
         `SLO for ${slo.service}: ${formatPercentValue(slo.objective * 100)} over ${formatDuration(slo.windowMs)}`,
@@ -113,14 +109,12 @@ export function registerPolicyCommands(program: Command, runtime: CliRuntime): v
       ),
   ).action(
     run(runtime, async (ctx, options: { service: string; remaining: number; burnRate: number }) => {
-      const slo = await runtime
-        .connect()
-        .api.policy.setBudget.mutate({
-          service: options.service,
-          remainingFraction: options.remaining,
-          burnRate: options.burnRate,
-          source: 'runway cli',
-        });
+      const slo = await runtime.connect().api.policy.setBudget.mutate({
+        service: options.service,
+        remainingFraction: options.remaining,
+        burnRate: options.burnRate,
+        source: 'runway cli',
+      });
       ctx.printJson(slo);
       ctx.print(
         `error budget of ${slo.service}: ${formatPercentValue((slo.remainingFraction ?? 0) * 100)} left, burn rate ${slo.burnRate}`,
@@ -148,12 +142,10 @@ export function registerPolicyCommands(program: Command, runtime: CliRuntime): v
   ).action(
     run(runtime, async (ctx, options: { minRemaining: number; maxBurnRate: number }) => {
       if (options.maxBurnRate <= 0) throw usageError('--max-burn-rate must be greater than 0');
-      const gate = await runtime
-        .connect()
-        .api.policy.setBudgetPolicy.mutate({
-          minRemainingFraction: options.minRemaining,
-          maxBurnRate: options.maxBurnRate,
-        });
+      const gate = await runtime.connect().api.policy.setBudgetPolicy.mutate({
+        minRemainingFraction: options.minRemaining,
+        maxBurnRate: options.maxBurnRate,
+      });
       ctx.printJson(gate);
       ctx.print(
         `error-budget gate: at least ${formatPercentValue(gate.minRemainingFraction * 100)} remaining, burn rate at most ${gate.maxBurnRate}`,
@@ -228,12 +220,10 @@ function registerFreezeCommands(program: Command, runtime: CliRuntime): void {
       .option('--reason <text>', 'why (recorded in the audit log)'),
   ).action(
     run(runtime, async (ctx, options: { service?: string; reason?: string }) => {
-      const lifted = await runtime
-        .connect()
-        .api.policy.unfreeze.mutate({
-          service: options.service ?? null,
-          ...(options.reason ? { reason: options.reason } : {}),
-        });
+      const lifted = await runtime.connect().api.policy.unfreeze.mutate({
+        service: options.service ?? null,
+        ...(options.reason ? { reason: options.reason } : {}),
+      });
       ctx.printJson({ lifted });
       const nowMs = Date.now();
       ctx.print(

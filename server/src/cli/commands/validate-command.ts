@@ -34,6 +34,8 @@ interface ServerCheck {
   reason: string | null;
   lookup: (key: string) => GraphNode | undefined;
   issues: Problem[];
+  /** The server's SLI catalogue, when it could be read. */
+  isKnownSli: ((service: string, sli: string) => boolean) | null;
 }
 
 const MAX_SERVER_BATCH = 500;
@@ -99,6 +101,24 @@ async function validate(
     }),
   );
   problems.push(...graphProblems(documents, server.lookup));
+  // Specs the server did not see (they failed offline) still get their SLI names checked, so
+  // every problem is reported at once.
+  const isKnownSli = server.isKnownSli;
+  if (isKnownSli) {
+    for (const document of documents.filter((entry) => !entry.valid)) {
+      const validation = validateSpec(document.raw, { isKnownSli });
+      if (validation.ok) continue;
+      for (const issue of validation.issues.filter((entry) =>
+        entry.message.startsWith('unknown SLI'),
+      )) {
+        problems.push({
+          file: document.file,
+          path: `${document.prefix}${issue.path}`,
+          message: issue.message,
+        });
+      }
+    }
+  }
   const fileOrder = new Map(files.map((file, index) => [file, index]));
   const unique = dedupe(problems).sort(
     (a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0),
@@ -194,6 +214,7 @@ async function checkWithServer(
     reason,
     lookup: () => undefined,
     issues: [],
+    isKnownSli: null,
   });
   const token = findToken(config);
   if (!token)
@@ -202,8 +223,15 @@ async function checkWithServer(
     );
   const api = makeApi(config.url, token.token);
   try {
-    const existing = await api.experiments.list.query({});
+    const [existing, policy] = await Promise.all([
+      api.experiments.list.query({}),
+      api.policy.get.query(),
+    ]);
     const nodes = new Map(existing.map((experiment) => [experiment.key, experiment]));
+    const isKnownSli = (service: string, sli: string): boolean =>
+      policy.slis.some(
+        (entry) => entry.name === sli && (entry.service === '*' || entry.service === service),
+      );
     const issues: Problem[] = [];
     if (valid.length > MAX_SERVER_BATCH) {
       return {
@@ -211,6 +239,7 @@ async function checkWithServer(
           `more than ${MAX_SERVER_BATCH} specs; the server checks at most ${MAX_SERVER_BATCH} at once`,
         ),
         lookup: (key) => nodes.get(key),
+        isKnownSli,
       };
     }
     if (valid.length > 0) {
@@ -225,6 +254,7 @@ async function checkWithServer(
       reason: null,
       lookup: (key) => nodes.get(key),
       issues,
+      isKnownSli,
     };
   } catch (error) {
     const network = networkProblem(error);
