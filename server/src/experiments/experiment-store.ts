@@ -258,9 +258,7 @@ export class ExperimentStore {
       .run(key, sli, verdict, stageIndex, at, JSON.stringify(details));
   }
 
-  guardrailStatuses(
-    key: string,
-  ): Array<{
+  guardrailStatuses(key: string): Array<{
     sli: string;
     verdict: GuardrailVerdict;
     stageIndex: number;

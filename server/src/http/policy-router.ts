@@ -11,19 +11,17 @@ import { protectedProcedure, router } from './trpc';
 
 export const policyRouter = router({
   get: protectedProcedure.query(({ ctx }) => ctx.runway.policy.view(ctx.actor)),
-  freeze: protectedProcedure
-    .input(freezeInput)
-    .mutation(({ ctx, input }) =>
-      ctx.runway.policy.freeze(
-        {
-          service: input.service ?? null,
-          untilMs: input.untilMs,
-          reason: input.reason,
-          ...(input.startsAtMs ? { startsAtMs: input.startsAtMs } : {}),
-        },
-        ctx.actor,
-      ),
+  freeze: protectedProcedure.input(freezeInput).mutation(({ ctx, input }) =>
+    ctx.runway.policy.freeze(
+      {
+        service: input.service ?? null,
+        untilMs: input.untilMs,
+        reason: input.reason,
+        ...(input.startsAtMs ? { startsAtMs: input.startsAtMs } : {}),
+      },
+      ctx.actor,
     ),
+  ),
   unfreeze: protectedProcedure
     .input(unfreezeInput)
     .mutation(({ ctx, input }) =>

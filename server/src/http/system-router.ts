@@ -41,18 +41,16 @@ export const authRouter = router({
     );
     return { token: created.token, user: created.user.name, role: created.role };
   }),
-  linkUser: protectedProcedure
-    .input(linkUserInput)
-    .mutation(({ ctx, input }) =>
-      ctx.runway.auth.linkUser(
-        {
-          name: input.name,
-          slackUserId: input.slackUserId,
-          ...(input.email !== undefined ? { email: input.email } : {}),
-        },
-        ctx.actor,
-      ),
+  linkUser: protectedProcedure.input(linkUserInput).mutation(({ ctx, input }) =>
+    ctx.runway.auth.linkUser(
+      {
+        name: input.name,
+        slackUserId: input.slackUserId,
+        ...(input.email !== undefined ? { email: input.email } : {}),
+      },
+      ctx.actor,
     ),
+  ),
   listUsers: protectedProcedure.query(({ ctx }) => ctx.runway.auth.listUsers(ctx.actor)),
 });
 
