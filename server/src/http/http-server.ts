@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Runway } from '../runway';
+import { isDatabaseReachable } from '../store/database';
 import { appRouter } from './app-router';
 import type { RunwayMetrics } from './metrics';
 import type { Context } from './trpc';
@@ -85,12 +86,7 @@ export function createRunwayHttpServer(options: HttpServerOptions): Server {
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') {
-      let databaseOk = false;
-      try {
-        databaseOk = runway.db.prepare('SELECT 1').pluck().get() === 1;
-      } catch {
-        databaseOk = false;
-      }
+      const databaseOk = isDatabaseReachable(runway.db);
       const ready = databaseOk && (options.isReady?.() ?? true);
       return sendJson(res, ready ? 200 : 503, {
         status: ready ? 'ready' : 'not ready',

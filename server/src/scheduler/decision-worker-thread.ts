@@ -1,8 +1,8 @@
 // Runs in a worker thread: loads the scheduler snapshot through its own read-only connection and
 // calls decide(), so a tick over thousands of experiments never blocks the HTTP thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { DefinitionCache } from '../experiments/definition-cache';
+import { openReadOnlyDatabase } from '../store/database';
 import { decide, type SchedulerDecision } from './decide';
 import { SchedulerStore } from './scheduler-store';
 
@@ -17,9 +17,7 @@ export interface DecisionRequest {
 }
 
 const { dbPath } = workerData as { dbPath: string };
-const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-const store = new SchedulerStore(db, new DefinitionCache());
+const store = new SchedulerStore(openReadOnlyDatabase(dbPath), new DefinitionCache());
 
 parentPort!.on('message', (request: DecisionRequest) => {
   try {

@@ -25,6 +25,22 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   return db;
 }
 
+/** A second, read-only connection to an existing database (the scheduler's worker thread). */
+export function openReadOnlyDatabase(path: string): Db {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** For /readyz: whether the database answers a trivial query. */
+export function isDatabaseReachable(db: Db): boolean {
+  try {
+    return db.prepare('SELECT 1').pluck().get() === 1;
+  } catch {
+    return false;
+  }
+}
+
 export function applyMigrations(db: Db, migrations: readonly Migration[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
