@@ -8,6 +8,8 @@ import { DefinitionCache } from './experiments/definition-cache';
 import { ExperimentService } from './experiments/experiment-service';
 import { ExperimentStore } from './experiments/experiment-store';
 import { IdempotencyStore } from './experiments/idempotency-store';
+import { FlagService } from './flags/flag-service';
+import { FlagStore } from './flags/flag-store';
 import { OutboxStore } from './outbox/outbox-store';
 import { PolicyService } from './policy/policy-service';
 import { PolicyStore } from './policy/policy-store';
@@ -16,6 +18,8 @@ import { SchedulerEpochs } from './scheduler/scheduler-epochs';
 import { SchedulerService } from './scheduler/scheduler-service';
 import { SchedulerStore } from './scheduler/scheduler-store';
 import { openDatabase, type Db } from './store/database';
+import { TelemetryService } from './telemetry/telemetry-service';
+import { TelemetryStore } from './telemetry/telemetry-store';
 
 /** The wired-up core: one database, its stores, and the services every client goes through. */
 export interface Runway {
@@ -31,6 +35,8 @@ export interface Runway {
   audit: AuditService;
   auth: AuthService;
   outbox: OutboxStore;
+  telemetry: TelemetryService;
+  flags: FlagService;
   close(): void;
 }
 
@@ -39,6 +45,8 @@ export interface CreateRunwayOptions {
   clock?: Clock;
   synchronous?: 'FULL' | 'NORMAL';
   onTick?: (durationMs: number) => void;
+  /** How long telemetry rollups are kept (default 7 days). */
+  telemetryRetentionMs?: number;
 }
 
 export function createRunway(options: CreateRunwayOptions): Runway {
@@ -56,6 +64,7 @@ export function createRunway(options: CreateRunwayOptions): Runway {
   feed.subscribe((rows) => epochs.recordRows(rows));
   feed.subscribeSignals(() => epochs.record(false));
   const gates = new GateEvaluator(schedulerStore, epochs, clock);
+  const flags = new FlagService(new FlagStore(db));
   const experiments = new ExperimentService({
     db,
     store: experimentStore,
@@ -66,6 +75,7 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     definitions,
     feed,
     gates,
+    flags,
     clock,
   });
   const scheduler = new SchedulerService(
@@ -89,6 +99,13 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     audit: new AuditService(auditStore),
     auth: new AuthService(db, new AuthStore(db), auditStore, clock),
     outbox,
+    flags,
+    telemetry: new TelemetryService({
+      db,
+      store: new TelemetryStore(db),
+      experiments: experimentStore,
+      ...(options.telemetryRetentionMs ? { retentionMs: options.telemetryRetentionMs } : {}),
+    }),
     close: () => db.close(),
   };
 }

@@ -9,6 +9,9 @@ import { createRunway, type Runway } from './runway';
 import { DecisionWorker } from './scheduler/decision-worker';
 import { SchedulerLoop, type TickOutcome } from './scheduler/scheduler-loop';
 
+/** How often expired telemetry rollups are deleted (DESIGN §8). */
+export const TELEMETRY_PRUNE_INTERVAL_MS = 5 * 60 * 1_000;
+
 export interface RunningServer {
   runway: Runway;
   server: Server;
@@ -57,6 +60,16 @@ export async function startServer(
   });
   metrics.attach(runway.feed, () => runway.experimentStore.countByState());
   const adminToken = ensureAdminToken(runway, config.adminTokenPath);
+  const pruneTelemetry = (): void => {
+    try {
+      runway.telemetry.pruneExpired(runway.clock.now());
+    } catch (error) {
+      console.error('runway: pruning telemetry failed', error);
+    }
+  };
+  pruneTelemetry();
+  const pruneTimer = setInterval(pruneTelemetry, TELEMETRY_PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
   // Deciding over thousands of experiments takes tens of milliseconds: it runs in a worker
   // thread so that requests are never queued behind a tick (docs/decisions).
   const worker = options.schedulerWorker === false ? null : new DecisionWorker(config.dbPath);
@@ -105,6 +118,7 @@ export async function startServer(
       if (closed) return;
       closed = true;
       loop.stop();
+      clearInterval(pruneTimer);
       loopRunning = false;
       unsubscribe();
       unsubscribeSignals();

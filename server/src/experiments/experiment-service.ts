@@ -43,6 +43,15 @@ export interface GateReader {
   manualAdvanceBlockers(key: string): readonly BlockedReason[];
 }
 
+/**
+ * The flag side of a transition (DESIGN §5), called inside the transition's transaction: grow
+ * throws (GATE_BLOCKED) when the layer has no room, which rolls the whole change back.
+ */
+export interface FlagAllocations {
+  grow(key: string, percent: number, at: number): void;
+  release(key: string): void;
+}
+
 export interface ExperimentServiceDeps {
   db: Db;
   store: ExperimentStore;
@@ -53,6 +62,7 @@ export interface ExperimentServiceDeps {
   definitions: DefinitionCache;
   feed: ChangeFeed;
   gates: GateReader;
+  flags: FlagAllocations;
   clock: Clock;
 }
 
@@ -412,6 +422,7 @@ export class ExperimentService {
             ...(entry.via ? { via: entry.via } : {}),
           },
         );
+        this.deps.flags.release(row.key);
         this.deps.outbox.add(
           'page.rollback',
           { experimentKey: row.key, cause, reason: entryReason, actor: actor.name },
@@ -436,6 +447,7 @@ export class ExperimentService {
         reason,
         null,
       );
+      this.deps.flags.release(key);
     });
   }
 
@@ -443,36 +455,61 @@ export class ExperimentService {
   applyDecision(decision: SchedulerDecision, actor: Actor): TransitionResult {
     return this.mutate((ctx) => {
       for (const ramp of decision.ramps)
-        this.rampOrComplete(
-          ctx,
-          this.loadForChange(ramp.key, ramp.version, 'advance'),
-          actor,
-          null,
-          ramp.toStageIndex,
+        this.applyItem(ctx, ramp.key, () =>
+          this.rampOrComplete(
+            ctx,
+            this.loadForChange(ramp.key, ramp.version, 'advance'),
+            actor,
+            null,
+            ramp.toStageIndex,
+          ),
         );
       for (const done of decision.completions)
-        this.rampOrComplete(
-          ctx,
-          this.loadForChange(done.key, done.version, 'complete'),
-          actor,
-          null,
-          null,
+        this.applyItem(ctx, done.key, () =>
+          this.rampOrComplete(
+            ctx,
+            this.loadForChange(done.key, done.version, 'complete'),
+            actor,
+            null,
+            null,
+          ),
         );
       for (const start of decision.starts) {
-        const row = this.loadForChange(start.key, start.version, 'start');
-        const now = this.deps.clock.now();
-        this.transition(
-          ctx,
-          row,
-          'start',
-          'running',
-          { stageIndex: 0, exposurePercent: start.percent, stageStartedAt: now, at: now },
-          actor,
-          null,
-          null,
-        );
+        this.applyItem(ctx, start.key, () => {
+          const row = this.loadForChange(start.key, start.version, 'start');
+          const now = this.deps.clock.now();
+          this.transition(
+            ctx,
+            row,
+            'start',
+            'running',
+            { stageIndex: 0, exposurePercent: start.percent, stageStartedAt: now, at: now },
+            actor,
+            null,
+            null,
+          );
+          this.deps.flags.grow(start.key, start.percent, now);
+        });
       }
     });
+  }
+
+  /**
+   * One scheduled start, ramp or completion, in a savepoint: if a gate refuses it at apply time
+   * (the layer's buckets cannot hold it), that one is undone and skipped, and the rest of the
+   * tick still applies rather than the whole scheduler stalling on it.
+   */
+  private applyItem(ctx: TransitionContext, key: string, body: () => void): void {
+    const rows = ctx.rows.length;
+    const changed = ctx.changed.length;
+    try {
+      this.deps.db.transaction(body)();
+    } catch (error) {
+      if (!(error instanceof RunwayError) || error.code !== 'GATE_BLOCKED') throw error;
+      ctx.rows.length = rows;
+      ctx.changed.length = changed;
+      console.warn(`runway: scheduler skipped ${key}: ${error.message}`);
+    }
   }
 
   /** Records a guardrail verdict for the current stage (the guardrail engine or the demo simulator). */
@@ -523,6 +560,7 @@ export class ExperimentService {
         reason,
         null,
       );
+      this.deps.flags.release(row.key);
       return;
     }
     this.transition(
@@ -540,6 +578,7 @@ export class ExperimentService {
         percent: next.percent,
       },
     );
+    this.deps.flags.grow(row.key, next.percent, now);
   }
 
   private mutate(body: (ctx: TransitionContext) => void): TransitionResult {

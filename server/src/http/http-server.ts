@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { handleOfrep, OFREP_PREFIX } from '../flags/ofrep-routes';
 import type { Runway } from '../runway';
 import { isDatabaseReachable } from '../store/database';
+import { handleOtlpMetrics, OTLP_METRICS_PATH } from '../telemetry/otlp-route';
 import { appRouter } from './app-router';
 import type { RunwayMetrics } from './metrics';
 import type { Context } from './trpc';
@@ -82,6 +84,23 @@ export function createRunwayHttpServer(options: HttpServerOptions): Server {
           metrics.enqueueSeconds.observe((performance.now() - started) / 1_000),
         );
       trpcHandler(req, res);
+      return;
+    }
+    if (path.startsWith(OFREP_PREFIX)) {
+      const authenticate = (token: string) => runway.auth.authenticate(token);
+      return handleOfrep(req, res, path, {
+        flags: runway.flags,
+        authenticate,
+        maxBodyBytes: options.maxBodyBytes,
+      });
+    }
+    if (path === OTLP_METRICS_PATH) {
+      void handleOtlpMetrics(req, res, {
+        authenticate: (token) => runway.auth.authenticate(token),
+        telemetry: runway.telemetry,
+        maxBodyBytes: options.maxBodyBytes,
+        now: () => runway.clock.now(),
+      });
       return;
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });

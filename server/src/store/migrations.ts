@@ -201,4 +201,82 @@ CREATE TABLE audit_head (
 CREATE INDEX experiments_snapshot ON experiments(seq, key, version, state, stage_index, exposure_percent, stage_started_at);
 `,
   },
+  {
+    version: 3,
+    name: 'flag allocations: the buckets each experiment holds in its layer',
+    // One row per experiment that holds buckets (running or paused); released rows are deleted,
+    // since a rolled back, aborted or completed experiment serves the same to every unit.
+    // ranges_json is a canonical allocation: sorted, disjoint half-open [start, end) ranges.
+    sql: `
+CREATE TABLE flag_allocations (
+  experiment_key TEXT PRIMARY KEY REFERENCES experiments(key),
+  layer TEXT NOT NULL,
+  ranges_json TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX flag_allocations_layer ON flag_allocations(layer);
+`,
+  },
+  {
+    version: 4,
+    name: 'telemetry rollups, cumulative series state, last seen per experiment arm',
+    // Raw OTLP points are never kept: each is folded into a fixed window (telemetry-service.ts)
+    // keyed by arm, metric, service and window start. kind and explicit_bounds_json are part of
+    // the key so that a metric that changes type or histogram buckets never mixes two shapes in
+    // one row. The key's column order serves the guardrails' read (one arm's metric over a time
+    // range); the other indexes serve one experiment over a time range, and pruning by age.
+    // No foreign keys: ingest checks the experiment first, and experiments are never deleted.
+    sql: `
+CREATE TABLE telemetry_rollups (
+  experiment_key TEXT NOT NULL,
+  variant TEXT NOT NULL CHECK (variant IN ('treatment', 'control')),
+  metric TEXT NOT NULL,
+  window_start_ms INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('sum', 'gauge', 'histogram')),
+  -- histograms: their explicit bounds as a JSON array; '[]' for sums and gauges
+  explicit_bounds_json TEXT NOT NULL,
+  -- data points folded into this row (every kind)
+  point_count INTEGER NOT NULL,
+  -- sums: total of the deltas; gauges: sum of the values; histograms: sum of the observations
+  -- of the points that reported a sum (summed_count of them)
+  value_sum REAL NOT NULL,
+  -- histograms only (0 otherwise): observations, and how many of them value_sum covers
+  observation_count INTEGER NOT NULL,
+  summed_count INTEGER NOT NULL,
+  -- gauges: min / max of the values; histograms: min / max when senders reported them
+  min_value REAL,
+  max_value REAL,
+  -- gauges: the value with the latest point time
+  last_value REAL,
+  last_time_ms INTEGER,
+  -- histograms: counts per bucket (one more than the bounds), a JSON array; '[]' otherwise
+  bucket_counts_json TEXT NOT NULL,
+  PRIMARY KEY (experiment_key, variant, metric, window_start_ms, service, kind, explicit_bounds_json)
+) WITHOUT ROWID;
+CREATE INDEX telemetry_rollups_experiment_window ON telemetry_rollups(experiment_key, window_start_ms);
+CREATE INDEX telemetry_rollups_window ON telemetry_rollups(window_start_ms);
+
+-- The last cumulative point of each series, so cumulative-to-delta survives restarts.
+CREATE TABLE telemetry_series (
+  series_key TEXT PRIMARY KEY,
+  experiment_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('sum', 'histogram')),
+  start_time_ms INTEGER,
+  last_time_ms INTEGER NOT NULL,
+  -- the MetricPoint itself: values, counts, buckets and bounds
+  last_point_json TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX telemetry_series_last_time ON telemetry_series(last_time_ms);
+
+-- When each experiment arm last sent telemetry, for "telemetry stopped" detection (DESIGN §5).
+CREATE TABLE telemetry_last_seen (
+  experiment_key TEXT NOT NULL,
+  variant TEXT NOT NULL CHECK (variant IN ('treatment', 'control')),
+  received_at_ms INTEGER NOT NULL,
+  last_point_time_ms INTEGER NOT NULL,
+  PRIMARY KEY (experiment_key, variant)
+) WITHOUT ROWID;
+`,
+  },
 ];
