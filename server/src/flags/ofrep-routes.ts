@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Actor } from '../actor';
 import type { FlagEvaluationWithLayer, FlagService } from './flag-service';
+import { bearerToken, sendJson } from '../http/http-helpers';
 
 export const OFREP_PREFIX = '/ofrep/';
 const BULK_PATH = '/ofrep/v1/evaluate/flags';
@@ -29,23 +30,11 @@ class OfrepRequestError extends Error {
   }
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(JSON.stringify(body));
-}
+const send = sendJson;
 
 function actorOf(req: IncomingMessage, deps: OfrepRouteDeps): Actor | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return match ? deps.authenticate(match[1]!) : null;
+  const token = bearerToken(req);
+  return token ? deps.authenticate(token) : null;
 }
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {

@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { handleOfrep, OFREP_PREFIX } from '../flags/ofrep-routes';
 import type { Runway } from '../runway';
+import { bearerToken, sendJson } from './http-helpers';
 import { isDatabaseReachable } from '../store/database';
 import { handleOtlpMetrics, OTLP_METRICS_PATH } from '../telemetry/otlp-route';
 import { appRouter } from './app-router';
@@ -15,27 +16,6 @@ export interface HttpServerOptions {
   maxBodyBytes: number;
   /** Readiness beyond the database: e.g. the scheduler loop running. */
   isReady?: () => boolean;
-}
-
-function bearerToken(req: IncomingMessage): string | null {
-  const header = req.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1]! : '';
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(JSON.stringify(body));
 }
 
 const LANDING_PAGE = `<!doctype html><meta charset="utf-8"><title>Runway</title>

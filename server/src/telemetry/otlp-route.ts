@@ -7,6 +7,7 @@ import type { Actor } from '../actor';
 import { MAX_PROBLEMS, parseOtlpMetricsJson } from './otlp-json';
 import { exportMetricsResponse, otlpErrorResponse, type RpcStatus } from './otlp-response';
 import type { TelemetryService } from './telemetry-service';
+import { bearerToken } from '../http/http-helpers';
 
 // POST /v1/metrics: OTLP/HTTP metrics export, JSON encoding (DESIGN §6). The route only speaks
 // HTTP: it checks who is calling, reads a bounded body, and hands parsed points to the service.
@@ -62,18 +63,17 @@ export async function handleOtlpMetrics(
 
 /** Telemetry writers are services acting as operators (DESIGN §6). */
 function authorize(req: IncomingMessage, deps: OtlpRouteDeps): Actor {
-  const header = req.headers.authorization;
-  if (!header) {
+  const token = bearerToken(req);
+  if (token === null) {
     throw new RunwayError('UNAUTHORIZED', 'OTLP export needs an Authorization: Bearer <token>');
   }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) {
+  if (token === '') {
     throw new RunwayError(
       'UNAUTHORIZED',
       'malformed Authorization header: expected "Bearer <token>"',
     );
   }
-  const actor = deps.authenticate(match[1]!);
+  const actor = deps.authenticate(token);
   if (!actor) throw new RunwayError('UNAUTHORIZED', 'unknown or revoked token');
   if (!roleAtLeast(actor.role, 'operator')) {
     throw new RunwayError(
