@@ -1,17 +1,9 @@
-import type { AuditRow, ChainVerdict } from './audit-chain';
+import type { AuditContent, AuditRow, ChainVerdict } from './audit-chain';
 import { verifyChain } from './audit-chain';
 import type { AuditQuery, AuditStore } from './audit-store';
 
-export interface AuditEntryView {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  experimentKey: string | null;
-  fromState: string | null;
-  toState: string | null;
-  reason: string | null;
-  cause: string | null;
+/** An audit row as clients see it: details parsed, the chain's link left out. */
+export interface AuditEntryView extends Omit<AuditContent, 'detailsJson'> {
   details: Record<string, unknown>;
   hash: string;
 }
