@@ -10,6 +10,8 @@ import { ExperimentStore } from './experiments/experiment-store';
 import { IdempotencyStore } from './experiments/idempotency-store';
 import { FlagService } from './flags/flag-service';
 import { FlagStore } from './flags/flag-store';
+import { GuardrailService } from './guardrails/guardrail-service';
+import { SliDefinitionStore } from './guardrails/sli-definition-store';
 import { OutboxStore } from './outbox/outbox-store';
 import { PolicyService } from './policy/policy-service';
 import { PolicyStore } from './policy/policy-store';
@@ -37,6 +39,7 @@ export interface Runway {
   outbox: OutboxStore;
   telemetry: TelemetryService;
   flags: FlagService;
+  guardrails: GuardrailService;
   close(): void;
 }
 
@@ -86,6 +89,23 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     clock,
     options.onTick,
   );
+  const telemetry = new TelemetryService({
+    db,
+    store: new TelemetryStore(db),
+    experiments: experimentStore,
+    ...(options.telemetryRetentionMs ? { retentionMs: options.telemetryRetentionMs } : {}),
+  });
+  const guardrails = new GuardrailService({
+    db,
+    experimentStore,
+    definitions,
+    sliDefinitions: new SliDefinitionStore(db),
+    telemetry,
+    experiments,
+    outbox,
+    clock,
+    rollupWindowMs: telemetry.windowMs,
+  });
   return {
     db,
     dbPath: options.dbPath,
@@ -100,12 +120,8 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     auth: new AuthService(db, new AuthStore(db), auditStore, clock),
     outbox,
     flags,
-    telemetry: new TelemetryService({
-      db,
-      store: new TelemetryStore(db),
-      experiments: experimentStore,
-      ...(options.telemetryRetentionMs ? { retentionMs: options.telemetryRetentionMs } : {}),
-    }),
+    telemetry,
+    guardrails,
     close: () => db.close(),
   };
 }

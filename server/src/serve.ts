@@ -12,6 +12,9 @@ import { SchedulerLoop, type TickOutcome } from './scheduler/scheduler-loop';
 /** How often expired telemetry rollups are deleted (DESIGN §8). */
 export const TELEMETRY_PRUNE_INTERVAL_MS = 5 * 60 * 1_000;
 
+/** How often running experiments' guardrails are evaluated (also after each metrics batch). */
+export const GUARDRAIL_INTERVAL_MS = 2_000;
+
 export interface RunningServer {
   runway: Runway;
   server: Server;
@@ -28,6 +31,8 @@ export interface StartServerOptions {
   schedulerLoop?: boolean;
   /** Decide in a worker thread (default true); false decides on the main thread. */
   schedulerWorker?: boolean;
+  /** Evaluate guardrails on a timer and after each metrics batch (default: as schedulerLoop). */
+  guardrailLoop?: boolean;
   log?: (line: string) => void;
 }
 
@@ -70,6 +75,28 @@ export async function startServer(
   pruneTelemetry();
   const pruneTimer = setInterval(pruneTelemetry, TELEMETRY_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
+  let guardrailsQueued = false;
+  const evaluateGuardrails = (): void => {
+    guardrailsQueued = false;
+    try {
+      runway.guardrails.evaluateRunning(runway.clock.now());
+    } catch (error) {
+      console.error('runway: evaluating guardrails failed', error);
+    }
+  };
+  const guardrailLoop = options.guardrailLoop ?? options.schedulerLoop !== false;
+  const guardrailTimer = guardrailLoop
+    ? setInterval(evaluateGuardrails, GUARDRAIL_INTERVAL_MS)
+    : null;
+  guardrailTimer?.unref();
+  // After a batch commits, off the request's path; bursts of batches share one evaluation.
+  const unsubscribeIngest = guardrailLoop
+    ? runway.telemetry.onIngest(() => {
+        if (guardrailsQueued) return;
+        guardrailsQueued = true;
+        setImmediate(evaluateGuardrails);
+      })
+    : () => undefined;
   // Deciding over thousands of experiments takes tens of milliseconds: it runs in a worker
   // thread so that requests are never queued behind a tick (docs/decisions).
   const worker = options.schedulerWorker === false ? null : new DecisionWorker(config.dbPath);
@@ -119,6 +146,8 @@ export async function startServer(
       closed = true;
       loop.stop();
       clearInterval(pruneTimer);
+      if (guardrailTimer) clearInterval(guardrailTimer);
+      unsubscribeIngest();
       loopRunning = false;
       unsubscribe();
       unsubscribeSignals();

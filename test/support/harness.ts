@@ -48,7 +48,7 @@ export function makeClient(url: string, token: string | null): RunwayClient {
  * alice (operator), bob and carol (release managers), vic (viewer), and the admin.
  */
 export async function startTestServer(
-  options: { clock?: Clock; schedulerLoop?: boolean } = {},
+  options: { clock?: Clock; schedulerLoop?: boolean; guardrailLoop?: boolean } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'runway-test-'));
   const dbPath = join(dir, 'runway.db');
@@ -56,6 +56,7 @@ export async function startTestServer(
   const running = await startServer(config, {
     log: () => {},
     schedulerLoop: options.schedulerLoop ?? false,
+    ...(options.guardrailLoop !== undefined ? { guardrailLoop: options.guardrailLoop } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const adminActor = { userId: null, name: 'test-setup', role: 'admin' as Role };

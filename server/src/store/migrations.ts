@@ -279,4 +279,29 @@ CREATE TABLE telemetry_last_seen (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 5,
+    name: 'SLI definitions: how each named SLI is computed from telemetry metrics',
+    // A ratio SLI is sum(numerator) / sum(denominator) over the arm's sums; a mean SLI is the
+    // mean of a histogram metric. The latency percentiles are, for now, the histogram MEAN: a
+    // quantile estimator from the buckets is still to come, so these rows are not a p95/p99 yet.
+    sql: `
+CREATE TABLE sli_definitions (
+  service TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('ratio', 'mean')),
+  numerator_metric TEXT,
+  denominator_metric TEXT,
+  value_metric TEXT,
+  PRIMARY KEY (service, name),
+  CHECK (kind != 'ratio' OR (numerator_metric IS NOT NULL AND denominator_metric IS NOT NULL)),
+  CHECK (kind != 'mean' OR value_metric IS NOT NULL)
+) WITHOUT ROWID;
+INSERT INTO sli_definitions (service, name, kind, numerator_metric, denominator_metric, value_metric) VALUES
+  ('*', 'error_rate', 'ratio', 'runway.requests.errors', 'runway.requests', NULL),
+  ('*', 'conversion', 'ratio', 'runway.conversions', 'runway.sessions', NULL),
+  ('*', 'latency_p95_ms', 'mean', NULL, NULL, 'runway.request.duration_ms'),
+  ('*', 'latency_p99_ms', 'mean', NULL, NULL, 'runway.request.duration_ms');
+`,
+  },
 ];

@@ -53,6 +53,7 @@ export class TelemetryService {
   private readonly db: Db;
   private readonly store: TelemetryStore;
   private readonly experiments: ExperimentKeys;
+  private readonly ingestListeners = new Set<() => void>();
 
   constructor(options: TelemetryServiceOptions) {
     this.db = options.db;
@@ -62,7 +63,19 @@ export class TelemetryService {
     this.retentionMs = options.retentionMs ?? DEFAULT_TELEMETRY_RETENTION_MS;
   }
 
+  /** Calls `listener` after each committed batch that kept any point; returns the unsubscribe. */
+  onIngest(listener: () => void): () => void {
+    this.ingestListeners.add(listener);
+    return () => this.ingestListeners.delete(listener);
+  }
+
   ingest(points: readonly MetricPoint[], nowMs: number): IngestResult {
+    const result = this.ingestBatch(points, nowMs);
+    if (result.accepted > 0) for (const listener of this.ingestListeners) listener();
+    return result;
+  }
+
+  private ingestBatch(points: readonly MetricPoint[], nowMs: number): IngestResult {
     const { kept, rejected, problems } = this.screen(points, nowMs);
     return this.db.transaction((): IngestResult => {
       const cumulativeKeys = new Set(
