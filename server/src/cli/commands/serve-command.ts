@@ -63,7 +63,13 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
 
   let running;
   try {
-    running = await startServer(config, { schedulerLoop: true, log });
+    running = await startServer(config, {
+      schedulerLoop: true,
+      // The demo fleet sends no telemetry yet (its simulator records verdicts itself), so the
+      // guardrail engine would pause every demo experiment for lack of data.
+      guardrailLoop: options.demo !== true,
+      log,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
@@ -138,9 +144,11 @@ function welcome(
   const demo = info.demo
     ? info.demo.skipped
       ? [
-          'Demo: the database already holds experiments, so nothing was seeded; telemetry is simulated.',
+          'Demo: the database already holds experiments, so nothing was seeded; guardrail verdicts are simulated (the guardrail engine is off in demo mode).',
         ]
-      : [`Demo: seeded ${info.demo.created} experiments; telemetry is simulated.`]
+      : [
+          `Demo: seeded ${info.demo.created} experiments; guardrail verdicts are simulated (the guardrail engine is off in demo mode).`,
+        ]
     : [];
   const exportLines = [
     ...(info.url !== 'http://127.0.0.1:7400' || options.port !== undefined
