@@ -1,3 +1,5 @@
+import { mulberry32 as rng } from '../../shared/src/seeded-random';
+
 /**
  * A deterministic, realistic fleet of experiment specs for the benchmarks: a mix of services,
  * teams and layers; experiments grouped into programs (a team's related launches) whose
@@ -50,18 +52,6 @@ const STAGE_PLANS: ReadonlyArray<
     { percent: 20, hold: '1h' },
   ],
 ];
-
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface FleetSpec {
   key: string;

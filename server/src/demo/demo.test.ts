@@ -12,21 +12,14 @@ import { CREW } from './demo-crew';
 import { attempt, type SimContext } from './demo-sim-context';
 import { LAYER_LANES, finalPercent } from './demo-spec-kit';
 import { seedDemoFleet, simulateStep, startDemoSimulation } from './demo';
+import { mulberry32 } from '../../../shared/src/seeded-random';
 
 const VIEWER: Actor = { userId: null, name: 'demo-test', role: 'viewer' };
 const ADMIN: Actor = { userId: null, name: 'demo-test', role: 'admin' };
 const OPEN_STATES = ['pending_approval', 'queued', 'running', 'paused'] as const;
 
-/** A small seeded PRNG (mulberry32), so a run is the same every time. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG, so a run is the same every time. */
+const seededRandom = mulberry32;
 
 let dir: string;
 let clock: ManualClock;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Actor } from '../actor';
 import type { FlagEvaluationWithLayer, FlagService } from './flag-service';
-import { bearerToken, sendJson } from '../http/http-helpers';
+import { bearerToken, readLimitedBody, sendJson } from '../http/http-helpers';
 
 export const OFREP_PREFIX = '/ofrep/';
 const BULK_PATH = '/ofrep/v1/evaluate/flags';
@@ -37,23 +37,13 @@ function actorOf(req: IncomingMessage, deps: OfrepRouteDeps): Actor | null {
   return token ? deps.authenticate(token) : null;
 }
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Keep draining (not destroying) so the 413 still reaches the client.
-      if (size > maxBytes) {
-        chunks.length = 0;
-        reject(new OfrepRequestError(413, 'GENERAL', `request body exceeds ${maxBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const body = await readLimitedBody(
+    req,
+    maxBytes,
+    () => new OfrepRequestError(413, 'GENERAL', `request body exceeds ${maxBytes} bytes`),
+  );
+  return body.toString('utf8');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -11,17 +11,7 @@ import type { MeanAggregate, RatioAggregate, SliAggregate } from './sli-estimate
  * tuning the defaults. Test support only: the randomness lives here, never in the core.
  */
 
-/** mulberry32: a tiny seeded PRNG with uniform output in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../../shared/src/seeded-random';
 
 /** Binomial(n, p) by inverting its CDF: one uniform per batch, few steps for small n·p. */
 export function binomial(random: () => number, trials: number, probability: number): number {

@@ -7,7 +7,7 @@ import type { Actor } from '../actor';
 import { MAX_PROBLEMS, parseOtlpMetricsJson } from './otlp-json';
 import { exportMetricsResponse, otlpErrorResponse, type RpcStatus } from './otlp-response';
 import type { TelemetryService } from './telemetry-service';
-import { bearerToken } from '../http/http-helpers';
+import { bearerToken, readLimitedBody } from '../http/http-helpers';
 
 // POST /v1/metrics: OTLP/HTTP metrics export, JSON encoding (DESIGN §6). The route only speaks
 // HTTP: it checks who is calling, reads a bounded body, and hands parsed points to the service.
@@ -120,7 +120,7 @@ function tooLarge(maxBodyBytes: number): RunwayError {
 async function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
-  const raw = await readLimited(req, maxBodyBytes);
+  const raw = await readLimitedBody(req, maxBodyBytes, () => tooLarge(maxBodyBytes));
   if ((req.headers['content-encoding'] ?? '').trim().toLowerCase() !== 'gzip') return raw;
   try {
     return await gunzipAsync(raw, { maxOutputLength: maxBodyBytes });
@@ -130,37 +130,6 @@ async function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Buf
       issues: [{ path: '', message: (error as Error).message }],
     });
   }
-}
-
-/**
- * Reads at most `maxBodyBytes`. Past the limit it stops keeping chunks but lets the rest flow
- * (and be dropped), so the sender gets its 413 instead of a reset connection.
- */
-function readLimited(req: IncomingMessage, maxBodyBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const fail = (error: Error): void => {
-      if (settled) return;
-      settled = true;
-      chunks.length = 0;
-      reject(error);
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > maxBodyBytes) fail(tooLarge(maxBodyBytes));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (settled) return;
-      settled = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.on('error', fail);
-    req.on('close', () => fail(new Error('the request was aborted before its body ended')));
-  });
 }
 
 function parseJson(body: Buffer): unknown {
