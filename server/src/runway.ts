@@ -11,7 +11,8 @@ import { IdempotencyStore } from './experiments/idempotency-store';
 import { FlagService } from './flags/flag-service';
 import { FlagStore } from './flags/flag-store';
 import { GuardrailService } from './guardrails/guardrail-service';
-import { SliDefinitionStore } from './guardrails/sli-definition-store';
+import { PrometheusClient } from './guardrails/prometheus-client';
+import { PROMQL_MAX_AGE_MS, PromqlSliSource } from './guardrails/promql-sli-source';
 import { OutboxStore } from './outbox/outbox-store';
 import { PolicyService } from './policy/policy-service';
 import { PolicyStore } from './policy/policy-store';
@@ -50,6 +51,8 @@ export interface CreateRunwayOptions {
   onTick?: (durationMs: number) => void;
   /** How long telemetry rollups are kept (default 7 days). */
   telemetryRetentionMs?: number;
+  /** The Prometheus-compatible API that PromQL SLIs query; without it they have no data. */
+  prometheusUrl?: string | null;
 }
 
 export function createRunway(options: CreateRunwayOptions): Runway {
@@ -99,7 +102,11 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     db,
     experimentStore,
     definitions,
-    sliDefinitions: new SliDefinitionStore(db),
+    slis: policyStore,
+    promql: new PromqlSliSource(
+      options.prometheusUrl ? new PrometheusClient({ baseUrl: options.prometheusUrl }) : null,
+      PROMQL_MAX_AGE_MS,
+    ),
     telemetry,
     experiments,
     outbox,

@@ -60,6 +60,7 @@ export async function startServer(
   const runway = createRunway({
     dbPath: config.dbPath,
     synchronous: config.synchronous,
+    prometheusUrl: config.prometheusUrl,
     ...(options.clock ? { clock: options.clock } : {}),
     onTick: (durationMs) => metrics.observeTick(durationMs),
   });
@@ -75,6 +76,8 @@ export async function startServer(
   pruneTelemetry();
   const pruneTimer = setInterval(pruneTelemetry, TELEMETRY_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
+  // After each OTLP batch: evaluate at once on what is stored (bursts share one run). On the
+  // interval: fetch PromQL SLIs first, one run at a time, so a slow Prometheus never piles up.
   let guardrailsQueued = false;
   const evaluateGuardrails = (): void => {
     guardrailsQueued = false;
@@ -84,12 +87,24 @@ export async function startServer(
       console.error('runway: evaluating guardrails failed', error);
     }
   };
+  let externalRun: Promise<void> | null = null;
+  const evaluateWithExternal = (): void => {
+    if (externalRun) return;
+    externalRun = runway.guardrails
+      .evaluateWithExternal(runway.clock.now())
+      .then(
+        () => undefined,
+        (error: unknown) => console.error('runway: evaluating guardrails failed', error),
+      )
+      .finally(() => {
+        externalRun = null;
+      });
+  };
   const guardrailLoop = options.guardrailLoop ?? options.schedulerLoop !== false;
   const guardrailTimer = guardrailLoop
-    ? setInterval(evaluateGuardrails, GUARDRAIL_INTERVAL_MS)
+    ? setInterval(evaluateWithExternal, GUARDRAIL_INTERVAL_MS)
     : null;
   guardrailTimer?.unref();
-  // After a batch commits, off the request's path; bursts of batches share one evaluation.
   const unsubscribeIngest = guardrailLoop
     ? runway.telemetry.onIngest(() => {
         if (guardrailsQueued) return;
@@ -147,6 +162,7 @@ export async function startServer(
       loop.stop();
       clearInterval(pruneTimer);
       if (guardrailTimer) clearInterval(guardrailTimer);
+      await externalRun;
       unsubscribeIngest();
       loopRunning = false;
       unsubscribe();

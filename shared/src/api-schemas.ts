@@ -105,12 +105,45 @@ export const budgetInput = z.strictObject({
   source: z.string().max(200).optional(),
 });
 
+const metricName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.:/-]{0,254}$/, { message: 'must be an OTLP metric name' });
+const promqlTemplate = z.string().trim().min(1).max(4_000);
+
+/**
+ * How an SLI is computed from an experiment arm's telemetry: OTLP metrics as a ratio of two
+ * sums, a quantile or mean of a histogram, or two PromQL queries (numerator / denominator, with
+ * {{experiment}}, {{variant}} and {{range}} placeholders) against a Prometheus-compatible API.
+ */
+export const sliSourceInput = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('ratio'),
+    numeratorMetric: metricName,
+    denominatorMetric: metricName,
+  }),
+  z.strictObject({
+    kind: z.literal('quantile'),
+    metric: metricName,
+    quantile: z.number().gt(0).lt(1, { message: 'quantile is a fraction such as 0.95' }),
+  }),
+  z.strictObject({ kind: z.literal('mean'), metric: metricName }),
+  z.strictObject({
+    kind: z.literal('promql'),
+    numeratorQuery: promqlTemplate,
+    denominatorQuery: promqlTemplate,
+  }),
+]);
+export type SliSource = z.infer<typeof sliSourceInput>;
+
 export const sliInput = z.strictObject({
   service: z.string().trim().min(1).max(100),
   name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
   description: z.string().max(500),
   unit: z.string().max(20),
+  source: sliSourceInput,
 });
+export type SliInput = z.infer<typeof sliInput>;
 
 export const createTokenInput = z.strictObject({
   name: z
@@ -134,3 +167,4 @@ export const changesInput = z
     lastEventId: z.string().nullish(),
   })
   .optional();
+

@@ -48,11 +48,17 @@ export function makeClient(url: string, token: string | null): RunwayClient {
  * alice (operator), bob and carol (release managers), vic (viewer), and the admin.
  */
 export async function startTestServer(
-  options: { clock?: Clock; schedulerLoop?: boolean; guardrailLoop?: boolean } = {},
+  options: {
+    clock?: Clock;
+    schedulerLoop?: boolean;
+    guardrailLoop?: boolean;
+    /** Server environment, e.g. RUNWAY_PROMETHEUS_URL. */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'runway-test-'));
   const dbPath = join(dir, 'runway.db');
-  const config = loadServerConfig({}, { port: 0, dbPath });
+  const config = loadServerConfig(options.env ?? {}, { port: 0, dbPath });
   const running = await startServer(config, {
     log: () => {},
     schedulerLoop: options.schedulerLoop ?? false,

@@ -35,7 +35,8 @@ export function run<T extends unknown[]>(
   handler: (ctx: CommandContext, ...args: T) => Promise<ActionResult>,
 ): (this: Command, ...args: T) => Promise<void> {
   return async function (this: Command, ...args: T): Promise<void> {
-    const ctx = makeCommandContext(runtime.io, this.opts().json === true);
+    // With globals: `runway policy set-cap … --json` hands --json to `policy`, which has one too.
+    const ctx = makeCommandContext(runtime.io, this.optsWithGlobals().json === true);
     const code = await handler(ctx, ...args);
     if (typeof code === 'number') runtime.exitCode = code;
   };

@@ -18,6 +18,9 @@ const envSchema = z.object({
     .max(64 * 1024 * 1024)
     .optional(),
   RUNWAY_SYNC: z.enum(['FULL', 'NORMAL']).optional(),
+  RUNWAY_PROMETHEUS_URL: z
+    .url({ message: 'must be the base URL of a Prometheus-compatible API, e.g. http://127.0.0.1:9090' })
+    .optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_API_URL: z.url().optional(),
@@ -32,6 +35,8 @@ export interface RunwayConfig {
   tickIntervalMs: number;
   maxBodyBytes: number;
   synchronous: 'FULL' | 'NORMAL';
+  /** Where PromQL SLIs are queried (RUNWAY_PROMETHEUS_URL); null: PromQL SLIs have no data. */
+  prometheusUrl: string | null;
   slack: { botToken: string; signingSecret: string; apiUrl: string | null } | null;
 }
 
@@ -74,6 +79,7 @@ export function loadServerConfig(
     tickIntervalMs: parsed.RUNWAY_TICK_MS ?? 2_000,
     maxBodyBytes: parsed.RUNWAY_MAX_BODY_BYTES ?? 1024 * 1024,
     synchronous: parsed.RUNWAY_SYNC ?? 'FULL',
+    prometheusUrl: parsed.RUNWAY_PROMETHEUS_URL ?? null,
     slack: slackPair
       ? {
           botToken: parsed.SLACK_BOT_TOKEN!,

@@ -520,7 +520,7 @@ export class ExperimentService {
     details: Record<string, unknown>,
   ): void {
     const row = this.require(key);
-    this.deps.store.setGuardrailStatus(
+    const changed = this.deps.store.setGuardrailStatus(
       key,
       sli,
       verdict,
@@ -528,7 +528,8 @@ export class ExperimentService {
       this.deps.clock.now(),
       details,
     );
-    this.deps.feed.signal();
+    // Only a new verdict can change what the scheduler decides; unchanged ones must not wake it.
+    if (changed) this.deps.feed.signal();
   }
 
   // ---- internals ---------------------------------------------------------------------------

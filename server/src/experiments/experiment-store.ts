@@ -241,6 +241,10 @@ export class ExperimentStore {
       .all(key) as ApprovalRow[];
   }
 
+  /**
+   * Stores the latest evaluation of one guardrail (its numbers change on every run). True when
+   * the verdict or the stage it applies to changed, which is all the scheduler reads.
+   */
   setGuardrailStatus(
     key: string,
     sli: string,
@@ -248,7 +252,12 @@ export class ExperimentStore {
     stageIndex: number,
     at: number,
     details: Record<string, unknown>,
-  ): void {
+  ): boolean {
+    const previous = this.db
+      .prepare(
+        'SELECT verdict, stage_index AS stageIndex FROM guardrail_status WHERE experiment_key = ? AND sli = ?',
+      )
+      .get(key, sli) as { verdict: GuardrailVerdict; stageIndex: number } | undefined;
     this.db
       .prepare(
         `INSERT INTO guardrail_status (experiment_key, sli, verdict, stage_index, evaluated_at, details_json)
@@ -256,6 +265,7 @@ export class ExperimentStore {
         stage_index = excluded.stage_index, evaluated_at = excluded.evaluated_at, details_json = excluded.details_json`,
       )
       .run(key, sli, verdict, stageIndex, at, JSON.stringify(details));
+    return previous?.verdict !== verdict || previous.stageIndex !== stageIndex;
   }
 
   guardrailStatuses(key: string): Array<{

@@ -7,14 +7,16 @@ import type { ExperimentService } from '../experiments/experiment-service';
 import type { ExperimentRow, ExperimentStore } from '../experiments/experiment-store';
 import type { OutboxStore } from '../outbox/outbox-store';
 import type { Db } from '../store/database';
-import type { HistogramAggregate } from '../telemetry/telemetry-aggregate';
 import { DEFAULT_ROLLUP_WINDOW_MS, windowStart } from '../telemetry/rollup';
 import type { TelemetryService } from '../telemetry/telemetry-service';
 import type { Variant } from '../telemetry/metric-point';
 import { evaluateGuardrail } from './evaluate-guardrail';
 import { decideGuardrails, type GuardrailCheck, type GuardrailDecision } from './guardrail-decide';
-import type { SliDefinition, SliDefinitionStore } from './sli-definition-store';
-import type { MeanAggregate, SliAggregate } from './sli-estimates';
+import type { PolicyStore } from '../policy/policy-store';
+import type { SliSource } from '../../../shared/src/api-schemas';
+import { histogramMean, histogramQuantile } from './histogram-estimates';
+import type { PromqlFetch, PromqlSliSource } from './promql-sli-source';
+import type { SliAggregate } from './sli-estimates';
 
 export const GUARDRAIL_ACTOR: Actor = { userId: null, name: 'runway:guardrails', role: 'admin' };
 
@@ -22,13 +24,21 @@ export interface GuardrailServiceDeps {
   readonly db: Db;
   readonly experimentStore: Pick<ExperimentStore, 'list'>;
   readonly definitions: Pick<DefinitionCache, 'get'>;
-  readonly sliDefinitions: Pick<SliDefinitionStore, 'find'>;
+  readonly slis: Pick<PolicyStore, 'findSli'>;
+  /** PromQL SLIs, fetched by refreshExternal ahead of evaluation. */
+  readonly promql: PromqlSliSource;
   readonly telemetry: Pick<TelemetryService, 'aggregate' | 'lastSeen'>;
   readonly experiments: Pick<ExperimentService, 'recordGuardrailVerdict' | 'pause' | 'rollback'>;
   readonly outbox: Pick<OutboxStore, 'add'>;
   readonly clock: Clock;
   /** The telemetry rollup window, to align the stage start down to a whole window. */
   readonly rollupWindowMs?: number;
+}
+
+interface ArmReading {
+  readonly aggregate: SliAggregate;
+  /** Why the arm has no usable data, when it is the source's fault (said in the verdict). */
+  readonly problem: string | null;
 }
 
 export interface GuardrailOutcome {
@@ -46,6 +56,10 @@ export interface GuardrailOutcome {
 export class GuardrailService {
   constructor(private readonly deps: GuardrailServiceDeps) {}
 
+  /**
+   * Evaluates every running experiment on the telemetry at hand. Synchronous, so it can run right
+   * after each OTLP batch; PromQL SLIs read what the last refreshExternal fetched.
+   */
   evaluateRunning(nowMs: number = this.deps.clock.now()): GuardrailOutcome[] {
     const outcomes: GuardrailOutcome[] = [];
     for (const row of this.deps.experimentStore.list({ states: ['running'] })) {
@@ -62,6 +76,34 @@ export class GuardrailService {
     return outcomes;
   }
 
+  /** Fetches the PromQL SLIs of running experiments (both arms), then evaluates everything. */
+  async evaluateWithExternal(nowMs: number = this.deps.clock.now()): Promise<GuardrailOutcome[]> {
+    await this.refreshExternal(nowMs);
+    return this.evaluateRunning(this.deps.clock.now());
+  }
+
+  async refreshExternal(nowMs: number = this.deps.clock.now()): Promise<void> {
+    const fetches: PromqlFetch[] = [];
+    for (const row of this.deps.experimentStore.list({ states: ['running'] })) {
+      if (row.stageStartedAt === null) continue;
+      const { definition } = this.deps.definitions.get(row.key, row.specJson);
+      for (const guardrail of definition.guardrails) {
+        const source = this.deps.slis.findSli(definition.service, guardrail.sli)?.source;
+        if (source?.kind !== 'promql') continue;
+        for (const variant of ['treatment', 'control'] as const) {
+          fetches.push({
+            key: row.key,
+            variant,
+            sli: guardrail.sli,
+            source,
+            stageStartedAtMs: row.stageStartedAt,
+          });
+        }
+      }
+    }
+    await this.deps.promql.refresh(fetches, nowMs);
+  }
+
   private evaluateOne(
     row: ExperimentRow,
     service: string,
@@ -74,33 +116,48 @@ export class GuardrailService {
       this.deps.rollupWindowMs ?? DEFAULT_ROLLUP_WINDOW_MS,
     );
     const checks: GuardrailCheck[] = [];
+    const verdicts: Array<() => void> = [];
+    let readsPromql = false;
     for (const guardrail of guardrails) {
-      const sli = this.deps.sliDefinitions.find(service, guardrail.sli);
-      if (!sli) continue; // spec validation checks the catalogue; a missing definition never passes
-      const arm = (variant: Variant): SliAggregate =>
-        this.armAggregate(row.key, variant, sli, fromMs, nowMs + 1);
-      const evaluation = evaluateGuardrail(guardrail, arm('treatment'), arm('control'));
-      this.deps.experiments.recordGuardrailVerdict(row.key, guardrail.sli, evaluation.verdict, {
-        bound: evaluation.bound,
-        limit: evaluation.limit,
-        estimate: evaluation.estimate,
-        interval: evaluation.interval,
-        statistic: evaluation.statistic,
-        threshold: evaluation.threshold,
-        samples: evaluation.samples,
-        reason: evaluation.reason,
-        sinceMs: fromMs,
-      });
+      const source = this.deps.slis.findSli(service, guardrail.sli)?.source ?? null;
+      readsPromql ||= source?.kind === 'promql';
+      const arm = (variant: Variant): ArmReading =>
+        this.readArm(row.key, variant, guardrail.sli, source, stageStartedAtMs, fromMs, nowMs);
+      const treatment = arm('treatment');
+      const control = arm('control');
+      const evaluation = evaluateGuardrail(guardrail, treatment.aggregate, control.aggregate);
+      const problem = treatment.problem ?? control.problem;
+      const reason =
+        problem && evaluation.verdict !== 'pass' && evaluation.verdict !== 'fail'
+          ? `${evaluation.reason} (${problem})`
+          : evaluation.reason;
+      verdicts.push(() =>
+        this.deps.experiments.recordGuardrailVerdict(row.key, guardrail.sli, evaluation.verdict, {
+          bound: evaluation.bound,
+          limit: evaluation.limit,
+          estimate: evaluation.estimate,
+          interval: evaluation.interval,
+          statistic: evaluation.statistic,
+          threshold: evaluation.threshold,
+          samples: evaluation.samples,
+          reason,
+          sinceMs: fromMs,
+        }),
+      );
       checks.push({ guardrail, evaluation });
     }
-    const treatmentSeen = this.deps.telemetry
+    // One commit for the experiment's verdicts, not one per guardrail.
+    this.deps.db.transaction(() => verdicts.forEach((record) => record()))();
+    const otlpSeen = this.deps.telemetry
       .lastSeen(row.key)
-      .find((seen) => seen.variant === 'treatment');
+      .find((seen) => seen.variant === 'treatment')?.receivedAtMs;
+    const promqlSeen = readsPromql ? this.deps.promql.lastSeen(row.key) : null;
+    const seen = [otlpSeen, promqlSeen].filter((at): at is number => typeof at === 'number');
     const decision = decideGuardrails(
       {
         key: row.key,
         stageStartedAtMs,
-        treatmentLastSeenMs: treatmentSeen?.receivedAtMs ?? null,
+        treatmentLastSeenMs: seen.length > 0 ? Math.max(...seen) : null,
       },
       checks,
       nowMs,
@@ -109,26 +166,47 @@ export class GuardrailService {
     return { key: row.key, decision, applied: this.apply(row, decision, nowMs) };
   }
 
-  private armAggregate(
+  private readArm(
     key: string,
     variant: Variant,
-    sli: SliDefinition,
+    sli: string,
+    source: SliSource | null,
+    stageStartedAtMs: number,
     fromMs: number,
-    toMs: number,
-  ): SliAggregate {
+    nowMs: number,
+  ): ArmReading {
     const { telemetry } = this.deps;
-    if (sli.kind === 'ratio') {
-      const successes = telemetry.aggregate(key, variant, sli.numeratorMetric, fromMs, toMs);
-      const trials = telemetry.aggregate(key, variant, sli.denominatorMetric, fromMs, toMs);
+    const toMs = nowMs + 1;
+    if (!source) {
       return {
-        kind: 'ratio',
-        successes: successes.sum?.total ?? 0,
-        trials: trials.sum?.total ?? 0,
+        aggregate: { kind: 'ratio', successes: 0, trials: 0 },
+        problem: `SLI ${sli} has no source defined; define one with policy.defineSli`,
       };
     }
-    return histogramMean(
-      telemetry.aggregate(key, variant, sli.valueMetric, fromMs, toMs).histogram,
-    );
+    switch (source.kind) {
+      case 'promql':
+        return this.deps.promql.arm({ key, variant, sli, stageStartedAtMs }, nowMs);
+      case 'ratio': {
+        const successes = telemetry.aggregate(key, variant, source.numeratorMetric, fromMs, toMs);
+        const trials = telemetry.aggregate(key, variant, source.denominatorMetric, fromMs, toMs);
+        return {
+          aggregate: {
+            kind: 'ratio',
+            successes: successes.sum?.total ?? 0,
+            trials: trials.sum?.total ?? 0,
+          },
+          problem: null,
+        };
+      }
+      case 'quantile': {
+        const { histogram } = telemetry.aggregate(key, variant, source.metric, fromMs, toMs);
+        return { aggregate: histogramQuantile(histogram, source.quantile), problem: null };
+      }
+      case 'mean': {
+        const { histogram } = telemetry.aggregate(key, variant, source.metric, fromMs, toMs);
+        return { aggregate: histogramMean(histogram), problem: null };
+      }
+    }
   }
 
   /** Pauses or rolls back; false when the experiment changed meanwhile (skipped). */
@@ -187,31 +265,4 @@ function describe(
 
 function formatNumber(value: number | null): string {
   return value === null ? 'n/a' : value.toPrecision(4);
-}
-
-/**
- * A histogram as a mean aggregate. Histograms carry no sum of squares, so the variance is taken
- * from the bucket midpoints (the open-ended buckets use the reported min/max, else the nearest
- * bound). This is a MEAN: the latency_p95_ms / latency_p99_ms SLIs use it until a quantile
- * estimator exists.
- */
-export function histogramMean(histogram: HistogramAggregate | null): MeanAggregate {
-  if (!histogram || histogram.summedCount <= 0)
-    return { kind: 'mean', count: 0, sum: 0, sumSquares: 0 };
-  const { explicitBounds: bounds, bucketCounts, sum, summedCount: count } = histogram;
-  const mean = sum / count;
-  let squaredDeviations = 0;
-  let bucketed = 0;
-  bucketCounts.forEach((bucketCount, index) => {
-    if (bucketCount <= 0) return;
-    const lower = index === 0 ? (histogram.min ?? bounds[0] ?? mean) : (bounds[index - 1] ?? mean);
-    const upper =
-      index === bounds.length
-        ? (histogram.max ?? bounds[bounds.length - 1] ?? mean)
-        : (bounds[index] ?? mean);
-    squaredDeviations += bucketCount * ((lower + upper) / 2 - mean) ** 2;
-    bucketed += bucketCount;
-  });
-  const variance = bucketed > 1 ? squaredDeviations / (bucketed - 1) : 0;
-  return { kind: 'mean', count, sum, sumSquares: (count - 1) * variance + count * mean * mean };
 }

@@ -6,6 +6,7 @@ import {
   meanStream,
   monitor,
   mulberry32,
+  quantileStream,
   ratioStream,
   type MonitoredRun,
   type MonitorSetup,
@@ -19,6 +20,13 @@ import { DEFAULT_ALPHA } from './sequential-test';
 const BATCH = 50;
 const EMPTY_RATIO = { kind: 'ratio', successes: 0, trials: 0 } as const;
 const EMPTY_MEAN = { kind: 'mean', count: 0, sum: 0, sumSquares: 0 } as const;
+const EMPTY_P95 = {
+  kind: 'quantile',
+  quantile: 0.95,
+  count: 0,
+  value: 0,
+  unitVariance: 0,
+} as const;
 
 function guardrail(sli: string, bounds: Partial<Guardrail>): Guardrail {
   return { sli, windowMs: 600_000, action: 'pause', ...bounds };
@@ -91,6 +99,25 @@ describe('A/A: no real difference, monitored continuously up to 5,000 units per 
     expect(falseFailRate).toBeLessThanOrEqual(DEFAULT_ALPHA);
     expect(missRate).toBeLessThanOrEqual(DEFAULT_ALPHA);
   });
+
+  it('latency p95 from histogram buckets (log-normal, CV 1) with maxRelative 0 fails at most alpha of 1,000 runs', () => {
+    const runs = simulate(1000, (random) => ({
+      guardrail: guardrail('latency_p95_ms', { maxRelative: 0 }),
+      treatment: quantileStream(logNormalSampler(random, 200, 1), 0.95),
+      control: quantileStream(logNormalSampler(random, 200, 1), 0.95),
+      empty: EMPTY_P95,
+      batchSize: BATCH,
+      maxPerArm: 5000,
+      truth: 0,
+    }));
+    const falseFailRate = share(runs, (run) => run.firstFailAt !== null);
+    const missRate = share(runs, (run) => run.missedTruth);
+    console.log(
+      `A/A latency_p95 maxRelative 0: false fail rate ${falseFailRate.toFixed(3)}, interval ever missed the truth ${missRate.toFixed(3)} at alpha ${DEFAULT_ALPHA}`,
+    );
+    expect(falseFailRate).toBeLessThanOrEqual(DEFAULT_ALPHA);
+    expect(missRate).toBeLessThanOrEqual(DEFAULT_ALPHA);
+  });
 });
 
 describe('power: real regressions fail, monitored continuously', () => {
@@ -124,6 +151,23 @@ describe('power: real regressions fail, monitored continuously', () => {
     const failed = share(runs, (run) => run.firstFailAt !== null);
     console.log(
       `power latency +25%: ${failed.toFixed(3)} failed within 3,000 per arm; median ${failQuantile(runs, 0.5)}, 95th percentile ${failQuantile(runs, 0.95)} units per arm`,
+    );
+    expect(failed).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('latency p95 40% slower (log-normal, CV 1) with maxRelative 0.10 fails within 5,000 units per arm in ≥95% of 500 runs', () => {
+    const runs = simulate(500, (random) => ({
+      guardrail: guardrail('latency_p95_ms', { maxRelative: 0.1 }),
+      treatment: quantileStream(logNormalSampler(random, 280, 1), 0.95),
+      control: quantileStream(logNormalSampler(random, 200, 1), 0.95),
+      empty: EMPTY_P95,
+      batchSize: BATCH,
+      maxPerArm: 5000,
+      stopAtFail: true,
+    }));
+    const failed = share(runs, (run) => run.firstFailAt !== null);
+    console.log(
+      `power latency_p95 +40%: ${failed.toFixed(3)} failed within 5,000 per arm; median ${failQuantile(runs, 0.5)}, 95th percentile ${failQuantile(runs, 0.95)} units per arm`,
     );
     expect(failed).toBeGreaterThanOrEqual(0.95);
   });

@@ -4,6 +4,7 @@ import {
   evaluateGuardrail,
   type EvaluateGuardrailOptions,
 } from './evaluate-guardrail';
+import { histogramQuantile } from './histogram-estimates';
 import type { MeanAggregate, RatioAggregate, SliAggregate } from './sli-estimates';
 
 /**
@@ -69,6 +70,50 @@ export function meanStream(draw: () => number): ArmStream {
       sumSquares += value * value;
     }
     return { kind: 'mean', count: current.count + batchSize, sum, sumSquares };
+  };
+}
+
+/** Latency-like bucket bounds in ms, as an OTLP histogram would report them. */
+export const LATENCY_BOUNDS_MS: readonly number[] = [
+  5, 10, 25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 750, 1000, 1500, 2500, 5000,
+];
+
+/**
+ * Draws into histogram buckets and judges the arm's q-quantile from them, as the guardrail
+ * engine does from OTLP histograms. The histogram is this stream's own state.
+ */
+export function quantileStream(
+  draw: () => number,
+  quantile: number,
+  bounds: readonly number[] = LATENCY_BOUNDS_MS,
+): ArmStream {
+  const bucketCounts = new Array<number>(bounds.length + 1).fill(0);
+  let count = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  return (_aggregate, batchSize) => {
+    for (let index = 0; index < batchSize; index += 1) {
+      const value = draw();
+      let bucket = 0;
+      while (bucket < bounds.length && value > bounds[bucket]!) bucket += 1;
+      bucketCounts[bucket]! += 1;
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+    }
+    count += batchSize;
+    return histogramQuantile(
+      {
+        explicitBounds: [...bounds],
+        bucketCounts: [...bucketCounts],
+        count,
+        sum: 0,
+        summedCount: 0,
+        min,
+        max,
+        otherBoundsCount: 0,
+      },
+      quantile,
+    );
   };
 }
 

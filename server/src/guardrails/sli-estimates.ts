@@ -16,7 +16,19 @@ export interface MeanAggregate {
   readonly sumSquares: number;
 }
 
-export type SliAggregate = RatioAggregate | MeanAggregate;
+/**
+ * A quantile of one arm's observations (latency p95/p99 from histogram buckets): the estimate
+ * and the asymptotic variance of one observation's contribution, q(1 − q) / f(Q)².
+ */
+export interface QuantileAggregate {
+  readonly kind: 'quantile';
+  readonly quantile: number;
+  readonly count: number;
+  readonly value: number;
+  readonly unitVariance: number;
+}
+
+export type SliAggregate = RatioAggregate | MeanAggregate | QuantileAggregate;
 
 /**
  * A normal estimate: its value, its sampling variance, and the variance of one unit's
@@ -49,6 +61,10 @@ export function armEstimate(aggregate: SliAggregate): NormalEstimate | null {
     const smoothed = (successes + PROPORTION_PSEUDO_COUNT / 2) / (trials + PROPORTION_PSEUDO_COUNT);
     const unitVariance = smoothed * (1 - smoothed);
     return { value: successes / trials, variance: unitVariance / trials, unitVariance };
+  }
+  if (aggregate.kind === 'quantile') {
+    const { count, value, unitVariance } = aggregate;
+    return count > 0 ? { value, variance: unitVariance / count, unitVariance } : null;
   }
   const { count, sum, sumSquares } = aggregate;
   if (count <= 0) return null;

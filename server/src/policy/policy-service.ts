@@ -1,3 +1,4 @@
+import type { SliInput } from '../../../shared/src/api-schemas';
 import { RunwayError } from '../../../shared/src/errors';
 import type { Actor } from '../actor';
 import type { AuditRow } from '../audit/audit-chain';
@@ -5,6 +6,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { requireRole } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import type { ChangeFeed } from '../events/change-feed';
+import { checkPromqlTemplate } from '../guardrails/promql-template';
 import type { Db } from '../store/database';
 import type {
   BudgetPolicyRow,
@@ -13,6 +15,7 @@ import type {
   FreezeRow,
   PolicyStore,
   ServiceSloRow,
+  SliRow,
 } from './policy-store';
 
 export interface PolicyView {
@@ -20,7 +23,7 @@ export interface PolicyView {
   freezes: FreezeRow[];
   budgetPolicy: BudgetPolicyRow;
   slos: ServiceSloRow[];
-  slis: Array<{ service: string; name: string; description: string; unit: string }>;
+  slis: SliRow[];
 }
 
 /** Caps, freeze windows, SLOs and error-budget gates (DESIGN §4); every change audited. */
@@ -203,12 +206,24 @@ export class PolicyService {
     });
   }
 
-  defineSli(
-    input: { service: string; name: string; description: string; unit: string },
-    actor: Actor,
-  ): void {
+  /** Defines (or redefines) an SLI: what it measures and how it is computed from telemetry. */
+  defineSli(input: SliInput, actor: Actor): SliRow {
     requireRole(actor, 'admin');
-    this.write((rows) => {
+    const { source } = input;
+    if (source.kind === 'promql') {
+      const issues = (['numeratorQuery', 'denominatorQuery'] as const).flatMap((field) => {
+        const problem = checkPromqlTemplate(source[field]);
+        return problem ? [{ path: `source.${field}`, message: problem }] : [];
+      });
+      if (issues.length > 0) {
+        throw new RunwayError(
+          'BAD_REQUEST',
+          issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+          { issues },
+        );
+      }
+    }
+    return this.write((rows) => {
       this.store.upsertSli(input);
       rows.push(
         this.audit.append({
@@ -218,6 +233,7 @@ export class PolicyService {
           details: { ...input },
         }),
       );
+      return this.store.findSli(input.service, input.name)!;
     });
   }
 

@@ -1,3 +1,4 @@
+import { sliSourceInput, type SliSource } from '../../../shared/src/api-schemas';
 import type { Db } from '../store/database';
 
 export type CapScope = 'global' | 'service' | 'team';
@@ -160,18 +161,62 @@ export class PolicyStore {
     );
   }
 
-  slis(): Array<{ service: string; name: string; description: string; unit: string }> {
-    return this.db
-      .prepare('SELECT service, name, description, unit FROM slis ORDER BY service, name')
-      .all() as Array<{ service: string; name: string; description: string; unit: string }>;
+  slis(): SliRow[] {
+    const rows = this.db
+      .prepare(
+        'SELECT service, name, description, unit, source_json AS sourceJson FROM slis ORDER BY service, name',
+      )
+      .all() as StoredSli[];
+    return rows.map(toSliRow);
   }
 
-  upsertSli(sli: { service: string; name: string; description: string; unit: string }): void {
+  /** The service's own definition of `name` if it has one, else the catalogue's default ('*'). */
+  findSli(service: string, name: string): SliRow | null {
+    const row = this.db
+      .prepare(
+        `SELECT service, name, description, unit, source_json AS sourceJson FROM slis
+        WHERE name = ? AND service IN ('*', ?) ORDER BY service = '*' LIMIT 1`,
+      )
+      .get(name, service) as StoredSli | undefined;
+    return row ? toSliRow(row) : null;
+  }
+
+  upsertSli(sli: SliRow): void {
     this.db
       .prepare(
-        `INSERT INTO slis (service, name, description, unit) VALUES (@service, @name, @description, @unit)
-        ON CONFLICT(service, name) DO UPDATE SET description = excluded.description, unit = excluded.unit`,
+        `INSERT INTO slis (service, name, description, unit, source_json)
+        VALUES (@service, @name, @description, @unit, @sourceJson)
+        ON CONFLICT(service, name) DO UPDATE SET description = excluded.description,
+          unit = excluded.unit, source_json = excluded.source_json`,
       )
-      .run(sli);
+      .run({
+        service: sli.service,
+        name: sli.name,
+        description: sli.description,
+        unit: sli.unit,
+        sourceJson: sli.source ? JSON.stringify(sli.source) : null,
+      });
   }
+}
+
+export interface SliRow {
+  service: string;
+  name: string;
+  description: string;
+  unit: string;
+  /** How it is computed; null for an SLI defined before sources existed (never passes). */
+  source: SliSource | null;
+}
+
+interface StoredSli {
+  service: string;
+  name: string;
+  description: string;
+  unit: string;
+  sourceJson: string | null;
+}
+
+function toSliRow({ sourceJson, ...rest }: StoredSli): SliRow {
+  // Written only through sliSourceInput, so a stored source always parses.
+  return { ...rest, source: sourceJson ? sliSourceInput.parse(JSON.parse(sourceJson)) : null };
 }

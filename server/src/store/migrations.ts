@@ -304,4 +304,37 @@ INSERT INTO sli_definitions (service, name, kind, numerator_metric, denominator_
   ('*', 'latency_p99_ms', 'mean', NULL, NULL, 'runway.request.duration_ms');
 `,
   },
+  {
+    version: 6,
+    name: 'sli sources in the catalogue',
+    // One table for an SLI: what it means (description, unit) and how it is computed (source),
+    // so the API defines both at once. Latency percentiles become real quantiles of the
+    // histogram; an SLI defined before sources existed has none until someone defines one.
+    sql: `
+CREATE TABLE slis_v6 (
+  service TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  source_json TEXT CHECK (source_json IS NULL OR json_valid(source_json)),
+  PRIMARY KEY (service, name)
+) WITHOUT ROWID;
+INSERT INTO slis_v6 (service, name, description, unit, source_json)
+SELECT s.service, s.name, s.description, s.unit,
+  CASE
+    WHEN d.kind = 'ratio' THEN json_object('kind', 'ratio',
+      'numeratorMetric', d.numerator_metric, 'denominatorMetric', d.denominator_metric)
+    WHEN d.kind = 'mean' AND s.name = 'latency_p95_ms' THEN json_object('kind', 'quantile',
+      'metric', d.value_metric, 'quantile', 0.95)
+    WHEN d.kind = 'mean' AND s.name = 'latency_p99_ms' THEN json_object('kind', 'quantile',
+      'metric', d.value_metric, 'quantile', 0.99)
+    WHEN d.kind = 'mean' THEN json_object('kind', 'mean', 'metric', d.value_metric)
+    ELSE NULL
+  END
+FROM slis s LEFT JOIN sli_definitions d ON d.service = s.service AND d.name = s.name;
+DROP TABLE sli_definitions;
+DROP TABLE slis;
+ALTER TABLE slis_v6 RENAME TO slis;
+`,
+  },
 ];

@@ -11,6 +11,7 @@ import {
   timeOption,
 } from '../option-parsers';
 import { formatPercentValue, formatUtc, formatWhen, plural, table } from '../output';
+import { describeSource, registerSliCommands } from './sli-commands';
 
 type PolicyView = Awaited<ReturnType<RunwayApi['policy']['get']['query']>>;
 type Freeze = PolicyView['freezes'][number];
@@ -153,6 +154,8 @@ export function registerPolicyCommands(program: Command, runtime: CliRuntime): v
       return 0;
     }),
   );
+
+  registerSliCommands(policy, runtime);
 }
 
 function registerFreezeCommands(program: Command, runtime: CliRuntime): void {
@@ -294,8 +297,10 @@ export function policyLines(view: PolicyView): string[] {
   lines.push('', 'SLIs');
   lines.push(
     ...table(
-      ['SERVICE', 'NAME', 'UNIT', 'DESCRIPTION'],
-      view.slis.map((sli) => ({ cells: [sli.service, sli.name, sli.unit, sli.description] })),
+      ['SERVICE', 'NAME', 'UNIT', 'SOURCE', 'DESCRIPTION'],
+      view.slis.map((sli) => ({
+        cells: [sli.service, sli.name, sli.unit, describeSource(sli.source), sli.description],
+      })),
     ).map((line) => `  ${line}`),
   );
   return lines;
