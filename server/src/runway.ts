@@ -8,6 +8,7 @@ import { DefinitionCache } from './experiments/definition-cache';
 import { ExperimentService } from './experiments/experiment-service';
 import { ExperimentStore } from './experiments/experiment-store';
 import { IdempotencyStore } from './experiments/idempotency-store';
+import { BudgetService } from './budgets/budget-service';
 import { FlagService } from './flags/flag-service';
 import { FlagStore } from './flags/flag-store';
 import { GuardrailService } from './guardrails/guardrail-service';
@@ -41,6 +42,7 @@ export interface Runway {
   telemetry: TelemetryService;
   flags: FlagService;
   guardrails: GuardrailService;
+  budgets: BudgetService;
   close(): void;
 }
 
@@ -129,6 +131,7 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     flags,
     telemetry,
     guardrails,
+    budgets: new BudgetService({ policy: policyStore, telemetry, feed }),
     close: () => db.close(),
   };
 }

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { describeSlackSetup } from '../../bot/src/slack-setup';
+import { BUDGET_REFRESH_INTERVAL_MS } from './budgets/budget-service';
 import type { Clock } from './clock';
 import type { RunwayConfig } from './config/config';
 import { createRunwayHttpServer, listen } from './http/http-server';
@@ -76,6 +77,16 @@ export async function startServer(
   pruneTelemetry();
   const pruneTimer = setInterval(pruneTelemetry, TELEMETRY_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
+  const refreshBudgets = (): void => {
+    try {
+      runway.budgets.refreshFromTelemetry(runway.clock.now());
+    } catch (error) {
+      console.error('runway: computing error budgets failed', error);
+    }
+  };
+  refreshBudgets();
+  const budgetTimer = setInterval(refreshBudgets, BUDGET_REFRESH_INTERVAL_MS);
+  budgetTimer.unref();
   // After each OTLP batch: evaluate at once on what is stored (bursts share one run). On the
   // interval: fetch PromQL SLIs first, one run at a time, so a slow Prometheus never piles up.
   let guardrailsQueued = false;
@@ -161,6 +172,7 @@ export async function startServer(
       closed = true;
       loop.stop();
       clearInterval(pruneTimer);
+      clearInterval(budgetTimer);
       if (guardrailTimer) clearInterval(guardrailTimer);
       await externalRun;
       unsubscribeIngest();

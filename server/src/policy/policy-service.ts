@@ -171,8 +171,9 @@ export class PolicyService {
   }
 
   /**
-   * Sets a service's remaining error budget and burn rate. Until guardrail telemetry computes
-   * them, this is how an operator or an external SLO tool feeds the budget gate.
+   * Sets a service's remaining error budget and burn rate by hand or from an external SLO tool.
+   * Where Runway's own telemetry measures the service (budgets/budget-service.ts), the next
+   * refresh replaces these figures with the measured ones.
    */
   setBudget(
     input: { service: string; remainingFraction: number; burnRate: number; source?: string },

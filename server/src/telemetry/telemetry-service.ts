@@ -3,7 +3,7 @@ import type { Db } from '../store/database';
 import { cumulativeToDelta, seriesKey } from './cumulative-to-delta';
 import type { MetricPoint, Variant } from './metric-point';
 import { MAX_PROBLEMS } from './otlp-json';
-import { DEFAULT_ROLLUP_WINDOW_MS, foldIntoWindows } from './rollup';
+import { DEFAULT_ROLLUP_WINDOW_MS, foldIntoWindows, windowStart } from './rollup';
 import { aggregateRollups, type TelemetryAggregate } from './telemetry-aggregate';
 import type { LastSeen, TelemetryStore } from './telemetry-store';
 
@@ -116,6 +116,11 @@ export class TelemetryService {
   }
 
   /** When each arm of the experiment last sent telemetry (for "telemetry stopped"). */
+  /** A sum metric's total across the service's experiment arms over [fromMs, toMs). */
+  serviceTotal(service: string, metric: string, fromMs: number, toMs: number): number {
+    return this.store.serviceSum(service, metric, windowStart(fromMs, this.windowMs), toMs);
+  }
+
   lastSeen(experimentKey: string): LastSeen[] {
     return this.store.lastSeen(experimentKey);
   }

@@ -66,6 +66,7 @@ export class TelemetryStore {
   private readonly upsertLastSeenStatement: Statement;
   private readonly rollupsStatement: Statement;
   private readonly lastSeenStatement: Statement;
+  private readonly serviceSumStatement: Statement;
   private readonly pruneRollupsStatement: Statement;
   private readonly pruneSeriesStatement: Statement;
 
@@ -93,6 +94,13 @@ ORDER BY window_start_ms`);
     this.lastSeenStatement = db.prepare(`
 SELECT variant, received_at_ms AS receivedAtMs, last_point_time_ms AS lastPointTimeMs
 FROM telemetry_last_seen WHERE experiment_key = ? ORDER BY variant`);
+    // By window first (its index), then the service: budgets read an hour or a few days at most.
+    this.serviceSumStatement = db
+      .prepare(
+        `SELECT coalesce(sum(value_sum), 0) FROM telemetry_rollups
+        WHERE window_start_ms >= ? AND window_start_ms < ? AND service = ? AND metric = ? AND kind = 'sum'`,
+      )
+      .pluck();
     // Deleting in chunks keeps each write transaction short, so ingest never waits long on it.
     this.pruneRollupsStatement = db.prepare(`
 DELETE FROM telemetry_rollups
@@ -172,6 +180,11 @@ DELETE FROM telemetry_series WHERE series_key IN (
 
   lastSeen(experiment: string): LastSeen[] {
     return this.lastSeenStatement.all(experiment) as LastSeen[];
+  }
+
+  /** A sum metric's total over every experiment arm of one service, in windows from..to. */
+  serviceSum(service: string, metric: string, fromMs: number, toMs: number): number {
+    return this.serviceSumStatement.get(fromMs, toMs, service, metric) as number;
   }
 
   /** Deletes up to `limit` rollups whose window started before the cutoff; returns how many. */
