@@ -86,6 +86,7 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     flags,
     clock,
   });
+  db.transaction(() => flags.backfillAllocations(clock.now()))();
   const scheduler = new SchedulerService(
     schedulerStore,
     experiments,

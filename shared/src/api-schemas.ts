@@ -168,3 +168,16 @@ export const changesInput = z
   })
   .optional();
 
+/**
+ * flags.changes: `lastEventId` (an audit seq, as the stream sends it) replays what a reconnecting
+ * client missed; `keys` limits the stream to those flags (all flags when absent).
+ */
+export const flagChangesInput = z
+  .strictObject({
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}$/, { message: 'lastEventId is the seq of an event this stream sent' })
+      .nullish(),
+    keys: z.array(experimentKeyInput).min(1).max(1_000).optional(),
+  })
+  .optional();

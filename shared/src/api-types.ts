@@ -64,3 +64,22 @@ export interface TransitionResult {
     version: number;
   }>;
 }
+
+/**
+ * One committed change to what a flag evaluates to (flags.changes): a start, a ramp, a pause or
+ * resume, a completion, a rollback (each experiment of a cascade), an abort of a live experiment.
+ */
+export interface FlagChangeEvent {
+  key: string;
+  state: ExperimentState;
+  /** Exposure now: 0 when every unit gets control, 100 when every unit gets treatment. */
+  percent: number;
+  /** The variant every unit gets, or null while the unit's bucket decides (running, paused). */
+  variantForAll: 'control' | 'treatment' | null;
+  /** The experiment's version after this change. */
+  version: number;
+  /** The audit seq that recorded the change: also the stream's event id. */
+  seq: number;
+  /** When it was committed (epoch ms). */
+  at: number;
+}

@@ -1,4 +1,5 @@
 import { experimentsRouter } from './experiments-router';
+import { flagsRouter } from './flags-router';
 import { policyRouter } from './policy-router';
 import { auditRouter, authRouter, queueRouter, schedulerRouter } from './system-router';
 import { router } from './trpc';
@@ -10,6 +11,7 @@ export const appRouter = router({
   audit: auditRouter,
   auth: authRouter,
   queue: queueRouter,
+  flags: flagsRouter,
 });
 
 /** Clients import this type only (type-only import: no server code reaches them). */
