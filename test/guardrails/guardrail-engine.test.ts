@@ -107,10 +107,14 @@ describe('guardrail engine', () => {
       },
       clock.now(),
     );
+    // Listeners (SSE, the scheduler, pages) hear of the rollback only once it has committed.
+    const publishedInTransaction: boolean[] = [];
+    server.runway.feed.subscribe(() => publishedInTransaction.push(server.runway.db.inTransaction));
     const outcomes = server.runway.guardrails.evaluateRunning(clock.now());
     expect(outcomes).toMatchObject([
       { key: 'checkout-v2', applied: true, decision: { kind: 'rollback', sli: 'error_rate' } },
     ]);
+    expect(publishedInTransaction).toEqual([false]);
 
     expect(server.runway.experimentStore.get('checkout-v2')?.state).toBe('rolled_back');
     const [entry] = server.runway.audit.list({

@@ -372,11 +372,22 @@ export class ExperimentService {
     });
   }
 
-  pause(key: string, expectedVersion: number, reason: string, actor: Actor): TransitionResult {
+  /**
+   * `alongside` runs inside the same transaction (the guardrail engine's evidence page), so the
+   * change and what goes with it commit together and are published only after that commit.
+   */
+  pause(
+    key: string,
+    expectedVersion: number,
+    reason: string,
+    actor: Actor,
+    alongside?: () => void,
+  ): TransitionResult {
     requireRole(actor, 'operator');
     return this.mutate((ctx) => {
       const row = this.loadForChange(key, expectedVersion, 'pause');
       this.transition(ctx, row, 'pause', 'paused', this.samePosition(row), actor, reason, null);
+      alongside?.();
     });
   }
 
@@ -398,9 +409,15 @@ export class ExperimentService {
   /**
    * Rolls back `key` and, first, every live experiment that requires it directly or
    * transitively (dependents before prerequisites), in one transaction; each audit entry
-   * names `key` as the cause.
+   * names `key` as the cause. `alongside` as for pause.
    */
-  rollback(key: string, expectedVersion: number, reason: string, actor: Actor): TransitionResult {
+  rollback(
+    key: string,
+    expectedVersion: number,
+    reason: string,
+    actor: Actor,
+    alongside?: () => void,
+  ): TransitionResult {
     requireRole(actor, 'operator');
     return this.mutate((ctx) => {
       const target = this.loadForChange(key, expectedVersion, 'rollback');
@@ -430,6 +447,7 @@ export class ExperimentService {
           `rollback:${row.key}`,
         );
       }
+      alongside?.();
     });
   }
 

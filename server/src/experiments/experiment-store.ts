@@ -80,6 +80,8 @@ export class ExperimentStore {
   private readonly historyStatement;
   private readonly dependentsStatement;
   private readonly existsStatement;
+  private readonly guardrailVerdictStatement;
+  private readonly upsertGuardrailStatement;
   private readonly edgesFromStatement;
 
   constructor(private readonly db: Db) {
@@ -105,6 +107,14 @@ export class ExperimentStore {
       .pluck();
     // Enqueue's graph check calls these once per experiment it walks: prepared once, not per call.
     this.existsStatement = db.prepare('SELECT 1 FROM experiments WHERE key = ?');
+    this.guardrailVerdictStatement = db.prepare(
+      'SELECT verdict, stage_index AS stageIndex FROM guardrail_status WHERE experiment_key = ? AND sli = ?',
+    );
+    this.upsertGuardrailStatement = db.prepare(
+      `INSERT INTO guardrail_status (experiment_key, sli, verdict, stage_index, evaluated_at, details_json)
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(experiment_key, sli) DO UPDATE SET verdict = excluded.verdict,
+      stage_index = excluded.stage_index, evaluated_at = excluded.evaluated_at, details_json = excluded.details_json`,
+    );
     this.edgesFromStatement = db.prepare(
       'SELECT kind, to_key AS toKey FROM experiment_edges WHERE from_key = ?',
     );
@@ -253,18 +263,9 @@ export class ExperimentStore {
     at: number,
     details: Record<string, unknown>,
   ): boolean {
-    const previous = this.db
-      .prepare(
-        'SELECT verdict, stage_index AS stageIndex FROM guardrail_status WHERE experiment_key = ? AND sli = ?',
-      )
-      .get(key, sli) as { verdict: GuardrailVerdict; stageIndex: number } | undefined;
-    this.db
-      .prepare(
-        `INSERT INTO guardrail_status (experiment_key, sli, verdict, stage_index, evaluated_at, details_json)
-        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(experiment_key, sli) DO UPDATE SET verdict = excluded.verdict,
-        stage_index = excluded.stage_index, evaluated_at = excluded.evaluated_at, details_json = excluded.details_json`,
-      )
-      .run(key, sli, verdict, stageIndex, at, JSON.stringify(details));
+    const previous = this.guardrailVerdictStatement.get(key, sli) as
+      { verdict: GuardrailVerdict; stageIndex: number } | undefined;
+    this.upsertGuardrailStatement.run(key, sli, verdict, stageIndex, at, JSON.stringify(details));
     return previous?.verdict !== verdict || previous.stageIndex !== stageIndex;
   }
 

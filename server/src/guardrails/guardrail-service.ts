@@ -35,6 +35,12 @@ export interface GuardrailServiceDeps {
   readonly rollupWindowMs?: number;
 }
 
+interface Judged {
+  readonly row: ExperimentRow;
+  readonly decision: GuardrailDecision;
+  readonly recordVerdicts: () => void;
+}
+
 interface ArmReading {
   readonly aggregate: SliAggregate;
   /** Why the arm has no usable data, when it is the source's fault (said in the verdict). */
@@ -61,17 +67,25 @@ export class GuardrailService {
    * after each OTLP batch; PromQL SLIs read what the last refreshExternal fetched.
    */
   evaluateRunning(nowMs: number = this.deps.clock.now()): GuardrailOutcome[] {
-    const outcomes: GuardrailOutcome[] = [];
+    const judged: Judged[] = [];
     for (const row of this.deps.experimentStore.list({ states: ['running'] })) {
       const { definition } = this.deps.definitions.get(row.key, row.specJson);
       if (definition.guardrails.length === 0 || row.stageStartedAt === null) continue;
       try {
-        const outcome = this.evaluateOne(row, definition.service, definition.guardrails, nowMs);
-        if (outcome) outcomes.push(outcome);
+        judged.push(this.judge(row, definition.service, definition.guardrails, nowMs));
       } catch (error) {
         // One experiment's bad telemetry (e.g. a metric of the wrong type) must not stop the rest.
         console.error(`runway: guardrails of ${row.key} failed to evaluate`, error);
       }
+    }
+    // Every verdict of this run in one commit (one fsync), then each action in its own.
+    this.deps.db.transaction(() => {
+      for (const entry of judged) entry.recordVerdicts();
+    })();
+    const outcomes: GuardrailOutcome[] = [];
+    for (const { row, decision } of judged) {
+      if (decision.kind === 'none') continue;
+      outcomes.push({ key: row.key, decision, applied: this.apply(row, decision, nowMs) });
     }
     return outcomes;
   }
@@ -104,12 +118,13 @@ export class GuardrailService {
     await this.deps.promql.refresh(fetches, nowMs);
   }
 
-  private evaluateOne(
+  /** Evaluates one experiment's guardrails and decides; writes nothing yet. */
+  private judge(
     row: ExperimentRow,
     service: string,
     guardrails: readonly Guardrail[],
     nowMs: number,
-  ): GuardrailOutcome | null {
+  ): Judged {
     const stageStartedAtMs = row.stageStartedAt ?? nowMs;
     const fromMs = windowStart(
       stageStartedAtMs,
@@ -146,8 +161,6 @@ export class GuardrailService {
       );
       checks.push({ guardrail, evaluation });
     }
-    // One commit for the experiment's verdicts, not one per guardrail.
-    this.deps.db.transaction(() => verdicts.forEach((record) => record()))();
     const otlpSeen = this.deps.telemetry
       .lastSeen(row.key)
       .find((seen) => seen.variant === 'treatment')?.receivedAtMs;
@@ -162,8 +175,7 @@ export class GuardrailService {
       checks,
       nowMs,
     );
-    if (decision.kind === 'none') return null;
-    return { key: row.key, decision, applied: this.apply(row, decision, nowMs) };
+    return { row, decision, recordVerdicts: () => verdicts.forEach((record) => record()) };
   }
 
   private readArm(
@@ -213,16 +225,17 @@ export class GuardrailService {
   private apply(row: ExperimentRow, decision: GuardrailDecision, nowMs: number): boolean {
     if (decision.kind === 'none') return false;
     const { reason, topic, payload } = describe(row.key, decision);
+    // The evidence page commits with the change; the change is published after that commit.
+    const page = (): void => {
+      this.deps.outbox.add(topic, payload, nowMs, `${topic}:${row.key}:${row.version}`);
+    };
     try {
-      this.deps.db.transaction(() => {
-        if (decision.kind === 'rollback') {
-          // The rollback writes its own 'page.rollback' for each experiment it takes down.
-          this.deps.experiments.rollback(row.key, row.version, reason, GUARDRAIL_ACTOR);
-        } else {
-          this.deps.experiments.pause(row.key, row.version, reason, GUARDRAIL_ACTOR);
-        }
-        this.deps.outbox.add(topic, payload, nowMs, `${topic}:${row.key}:${row.version}`);
-      })();
+      if (decision.kind === 'rollback') {
+        // The rollback also writes its own 'page.rollback' for each experiment it takes down.
+        this.deps.experiments.rollback(row.key, row.version, reason, GUARDRAIL_ACTOR, page);
+      } else {
+        this.deps.experiments.pause(row.key, row.version, reason, GUARDRAIL_ACTOR, page);
+      }
       return true;
     } catch (error) {
       if (

@@ -91,21 +91,38 @@ function resetDelta(previous: MetricPoint, point: MetricPoint): MetricPoint {
 }
 
 function difference(previous: MetricPoint, point: MetricPoint): MetricPoint {
-  const { min: _min, max: _max, sum: _sum, ...rest } = point;
-  const delta: MetricPoint = {
-    ...rest,
-    temporality: 'delta',
-    startTimeUnixMs: previous.timeUnixMs,
-  };
-  if (point.kind === 'sum') return { ...delta, value: (point.value ?? 0) - (previous.value ?? 0) };
+  if (point.kind === 'sum') {
+    return {
+      service: point.service,
+      experiment: point.experiment,
+      variant: point.variant,
+      metric: point.metric,
+      kind: point.kind,
+      temporality: 'delta',
+      monotonic: point.monotonic,
+      timeUnixMs: point.timeUnixMs,
+      startTimeUnixMs: previous.timeUnixMs,
+      attributes: point.attributes,
+      value: (point.value ?? 0) - (previous.value ?? 0),
+    };
+  }
   // A histogram: min and max of the interval cannot be recovered from two running totals.
   const before = previous.bucketCounts ?? [];
-  const sum =
-    point.sum !== undefined && previous.sum !== undefined ? { sum: point.sum - previous.sum } : {};
-  return {
-    ...delta,
-    ...sum,
+  const delta: { -readonly [K in keyof MetricPoint]: MetricPoint[K] } = {
+    service: point.service,
+    experiment: point.experiment,
+    variant: point.variant,
+    metric: point.metric,
+    kind: point.kind,
+    temporality: 'delta',
+    monotonic: point.monotonic,
+    timeUnixMs: point.timeUnixMs,
+    startTimeUnixMs: previous.timeUnixMs,
+    attributes: point.attributes,
     count: (point.count ?? 0) - (previous.count ?? 0),
     bucketCounts: (point.bucketCounts ?? []).map((count, index) => count - (before[index] ?? 0)),
   };
+  if (point.explicitBounds !== undefined) delta.explicitBounds = point.explicitBounds;
+  if (point.sum !== undefined && previous.sum !== undefined) delta.sum = point.sum - previous.sum;
+  return delta;
 }

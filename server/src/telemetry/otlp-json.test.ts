@@ -25,6 +25,13 @@ function refusal(body: unknown, options = {}): RunwayError {
   throw new Error('expected the request to be refused');
 }
 
+/** The fixture's resource attributes besides service.name: part of every point's series. */
+const SDK_ATTRIBUTES = {
+  'telemetry.sdk.language': 'nodejs',
+  'telemetry.sdk.name': 'opentelemetry',
+  'telemetry.sdk.version': '1.30.1',
+};
+
 describe('parseOtlpMetricsJson: a valid export', () => {
   it('turns gauges, a cumulative histogram and a monotonic sum into Runway points', () => {
     const result = parseOtlpMetricsJson(otlpFixture().body);
@@ -45,13 +52,13 @@ describe('parseOtlpMetricsJson: a valid export', () => {
       temporality: null,
       monotonic: false,
       value: 0.42,
-      attributes: {},
+      attributes: { ...SDK_ATTRIBUTES },
     });
     expect(result.points[1]).toMatchObject({
       metric: 'queue.depth',
       variant: 'control',
       value: 17,
-      attributes: { queue: 'payments' },
+      attributes: { ...SDK_ATTRIBUTES, queue: 'payments' },
     });
     expect(result.points[2]).toEqual<MetricPoint>({
       ...common,
@@ -66,7 +73,11 @@ describe('parseOtlpMetricsJson: a valid export', () => {
       max: 480,
       bucketCounts: [1, 4, 3, 2],
       explicitBounds: [50, 100, 250],
-      attributes: { 'http.route': '/cart', 'http.response.status_code': '200' },
+      attributes: {
+        ...SDK_ATTRIBUTES,
+        'http.route': '/cart',
+        'http.response.status_code': '200',
+      },
     });
     expect(result.points[4]).toEqual<MetricPoint>({
       ...common,
@@ -76,7 +87,7 @@ describe('parseOtlpMetricsJson: a valid export', () => {
       temporality: 'cumulative',
       monotonic: true,
       value: 1042,
-      attributes: { outcome: 'ok' },
+      attributes: { ...SDK_ATTRIBUTES, outcome: 'ok' },
     });
     expect(result.points.map((point) => point.experiment)).toContain('search-ranking');
   });
@@ -99,7 +110,8 @@ describe('parseOtlpMetricsJson: a valid export', () => {
     fixture.cpuGauge.attributes = [keyValue('cpu', 0n)];
     const [gauge] = parseOtlpMetricsJson(fixture.body).points;
     expect(gauge).toMatchObject({ experiment: 'canary-pool', variant: 'control' });
-    expect(gauge?.attributes).toEqual({ cpu: '0' });
+    // The resource's other attributes identify the series too; runway.* and service.name do not.
+    expect(gauge?.attributes).toEqual({ ...SDK_ATTRIBUTES, cpu: '0' });
   });
 
   it('stringifies every AnyValue form among the other attributes', () => {
@@ -114,6 +126,7 @@ describe('parseOtlpMetricsJson: a valid export', () => {
       { key: 'empty', value: {} },
     ];
     expect(parseOtlpMetricsJson(fixture.body).points[0]?.attributes).toEqual({
+      ...SDK_ATTRIBUTES,
       name: 'eu-1',
       core: '3',
       ratio: '0.5',

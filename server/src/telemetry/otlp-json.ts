@@ -89,7 +89,10 @@ function parseResource(resource: EnvelopeResource, sink: ParseSink): void {
     }
     for (const [index, raw] of metric.dataPoints.entries()) {
       const pointContext: PointContext = {
-        ...context,
+        metric: context.metric,
+        kind: context.kind,
+        temporality: context.temporality,
+        monotonic: context.monotonic,
         path: `${metric.path}.${metric.field}.dataPoints[${index}]`,
         service: service.text,
         resourceAttributes: resource.attributes,

@@ -45,19 +45,16 @@ export function rollupKey(rollup: Rollup): string {
 
 /** A delta or gauge point as a rollup of one point. Cumulative points must be converted first. */
 export function pointRollup(point: MetricPoint, windowMs: number): Rollup {
-  const base = {
-    experiment: point.experiment,
-    variant: point.variant,
-    metric: point.metric,
-    windowStartMs: windowStart(point.timeUnixMs, windowMs),
-    service: point.service,
-    kind: point.kind,
-    pointCount: 1,
-  };
   if (point.kind === 'histogram') {
     const count = point.count ?? 0;
     return {
-      ...base,
+      experiment: point.experiment,
+      variant: point.variant,
+      metric: point.metric,
+      windowStartMs: windowStart(point.timeUnixMs, windowMs),
+      service: point.service,
+      kind: point.kind,
+      pointCount: 1,
       explicitBoundsJson: JSON.stringify(point.explicitBounds ?? []),
       valueSum: point.sum ?? 0,
       observationCount: count,
@@ -72,7 +69,13 @@ export function pointRollup(point: MetricPoint, windowMs: number): Rollup {
   const value = point.value ?? 0;
   const gauge = point.kind === 'gauge';
   return {
-    ...base,
+    experiment: point.experiment,
+    variant: point.variant,
+    metric: point.metric,
+    windowStartMs: windowStart(point.timeUnixMs, windowMs),
+    service: point.service,
+    kind: point.kind,
+    pointCount: 1,
     explicitBoundsJson: '[]',
     valueSum: value,
     observationCount: 0,
@@ -100,7 +103,13 @@ export function mergeRollups(earlier: Rollup, later: Rollup): Rollup {
     (earlier.lastTimeMs === null || later.lastTimeMs >= earlier.lastTimeMs);
   const longer = Math.max(earlier.bucketCounts.length, later.bucketCounts.length);
   return {
-    ...earlier,
+    experiment: earlier.experiment,
+    variant: earlier.variant,
+    metric: earlier.metric,
+    windowStartMs: earlier.windowStartMs,
+    service: earlier.service,
+    kind: earlier.kind,
+    explicitBoundsJson: earlier.explicitBoundsJson,
     pointCount: earlier.pointCount + later.pointCount,
     valueSum: earlier.valueSum + later.valueSum,
     observationCount: earlier.observationCount + later.observationCount,
