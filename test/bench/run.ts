@@ -5,10 +5,14 @@
  *
  * Options (after `npm run bench --`): --requests N (measured enqueues, default 2000),
  * --warmup N (default 100), --queued N (default 10000), --tick-runs N (default 30),
- * --enqueue-seconds N (stop measuring enqueues after N seconds even short of --requests; 125).
+ * --enqueue-seconds N (stop measuring enqueues after N seconds even short of --requests; 125),
+ * --ingest-requests N (measured OTLP exports of 2,000 points; 120), --decision-runs N (40).
  */
 import { parseArgs } from 'node:util';
+import { runDecisionBench } from './decision-bench';
 import { runEnqueueBench } from './enqueue-bench';
+import { runFlagBench } from './flag-bench';
+import { runIngestBench } from './ingest-bench';
 import { Checks, formatTable, progress, type Row } from './stats';
 import { runTickBench } from './tick-bench';
 
@@ -19,6 +23,8 @@ const { values } = parseArgs({
     queued: { type: 'string', default: '10000' },
     'tick-runs': { type: 'string', default: '30' },
     'enqueue-seconds': { type: 'string', default: '125' },
+    'ingest-requests': { type: 'string', default: '120' },
+    'decision-runs': { type: 'string', default: '40' },
   },
 });
 const requests = Number(values.requests);
@@ -43,6 +49,24 @@ const enqueue = await runEnqueueBench(
   { queued, warmup, requests, batchSize: 500, breakdown: 120, budgetMs: enqueueSeconds * 1000 },
   checks,
 );
+
+const telemetryRows: Row[] = [
+  ...(await runIngestBench(
+    {
+      experiments: 8,
+      lanes: 4,
+      instancesPerLane: 5,
+      pointsPerSeries: 5,
+      warmupPerLane: 3,
+      requests: Number(values['ingest-requests']),
+    },
+    checks,
+  )),
+  ...(await runDecisionBench(
+    { runs: Number(values['decision-runs']), warmup: 3, background: 10 },
+    checks,
+  )),
+];
 
 const smallLabel = `${thousands(queued / 10)} exp / ${thousands((3 * queued) / 10)} edges`;
 const largeLabel = `${thousands(queued)} exp / ${thousands(3 * queued)} edges`;
@@ -171,6 +195,8 @@ for (const [label, result] of [
   );
   add(`  ticks that applied a change`, `${result.ticksThatApplied}/${result.tick.count}`, 'ticks');
 }
+rows.push(...telemetryRows);
+rows.push(...(await runFlagBench({ evaluations: 20_000, changes: 200 }, checks)));
 add(
   'correctness checks',
   `${checks.passed.length} passed, ${checks.failures.length} failed`,

@@ -67,6 +67,13 @@ function formatValue(value: number | string): string {
   return value.toFixed(2);
 }
 
+/** Ratios below 1 keep two significant digits: 0.07x against a 0.25x target must not read 0.1x. */
+function formatRatio(ratio: number): string {
+  if (ratio >= 100) return ratio.toFixed(0);
+  if (ratio >= 1) return ratio.toFixed(1);
+  return ratio.toPrecision(2);
+}
+
 export function formatTable(rows: readonly Row[]): string {
   const header = ['benchmark', 'value', 'unit', 'baseline', 'ratio', 'target'];
   const cells = rows.map((row) => [
@@ -74,7 +81,7 @@ export function formatTable(rows: readonly Row[]): string {
     formatValue(row.value),
     row.unit,
     row.baseline ?? '',
-    row.ratio === undefined ? '' : `${row.ratio.toFixed(row.ratio >= 100 ? 0 : 1)}x`,
+    row.ratio === undefined ? '' : `${formatRatio(row.ratio)}x`,
     row.target ?? '',
   ]);
   const widths = header.map((title, column) =>
