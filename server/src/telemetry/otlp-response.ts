@@ -5,10 +5,12 @@ import {
   type ErrorIssue,
 } from '../../../shared/src/errors';
 import type { OtlpParseResult } from './otlp-json';
+import { ExportResponseMessage, RpcStatusMessage } from './otlp-protobuf-schema';
 
-// Response bodies of OTLP/HTTP (JSON encoding): a full success is an empty
-// ExportMetricsServiceResponse, a partial success says how many points were rejected and why,
-// and a failed request carries a google.rpc.Status.
+// Response bodies of OTLP/HTTP: a full success is an empty ExportMetricsServiceResponse, a
+// partial success says how many points were rejected and why, and a failed request carries a
+// google.rpc.Status. Each is sent in the encoding of the request (JSON or binary protobuf), as
+// the OTLP/HTTP spec requires.
 
 export interface ExportMetricsPartialSuccess {
   /** int64, so a decimal string in OTLP/JSON. */
@@ -18,6 +20,15 @@ export interface ExportMetricsPartialSuccess {
 
 export interface ExportMetricsServiceResponse {
   partialSuccess?: ExportMetricsPartialSuccess;
+}
+
+/** The two OTLP/HTTP encodings. */
+export type OtlpEncoding = 'json' | 'protobuf';
+
+/** A response body ready to send, with its Content-Type. */
+export interface EncodedOtlpBody {
+  contentType: string;
+  body: string | Uint8Array;
 }
 
 /** google.rpc.Status as OTLP/HTTP sends it in the body of a 4xx or 5xx. */
@@ -104,4 +115,29 @@ export function otlpErrorResponse(error: unknown): { status: number; body: RpcSt
     status: errorRegistry[error.code].http,
     body: { code: RPC_CODE[error.code], message, details: [] },
   };
+}
+
+const CONTENT_TYPE: Readonly<Record<OtlpEncoding, string>> = {
+  json: 'application/json; charset=utf-8',
+  protobuf: 'application/x-protobuf',
+};
+
+/** An ExportMetricsServiceResponse as JSON or as binary protobuf (empty for a full success). */
+export function encodeExportMetricsResponse(
+  response: ExportMetricsServiceResponse,
+  encoding: OtlpEncoding,
+): EncodedOtlpBody {
+  const contentType = CONTENT_TYPE[encoding];
+  if (encoding === 'json') return { contentType, body: JSON.stringify(response) };
+  const message = ExportResponseMessage.fromObject(response);
+  return { contentType, body: ExportResponseMessage.encode(message).finish() };
+}
+
+/** A google.rpc.Status as JSON or as binary protobuf. */
+export function encodeRpcStatus(status: RpcStatus, encoding: OtlpEncoding): EncodedOtlpBody {
+  const contentType = CONTENT_TYPE[encoding];
+  if (encoding === 'json') return { contentType, body: JSON.stringify(status) };
+  // Runway never sends details, so there are no google.protobuf.Any payloads to pack.
+  const message = RpcStatusMessage.fromObject({ code: status.code, message: status.message });
+  return { contentType, body: RpcStatusMessage.encode(message).finish() };
 }

@@ -5,12 +5,22 @@ import { RunwayError, type ErrorIssue } from '../../../shared/src/errors';
 import { roleAtLeast } from '../../../shared/src/roles';
 import type { Actor } from '../actor';
 import { MAX_PROBLEMS, parseOtlpMetricsJson } from './otlp-json';
-import { exportMetricsResponse, otlpErrorResponse, type RpcStatus } from './otlp-response';
+import { parseOtlpMetricsProtobuf } from './otlp-protobuf';
+import {
+  encodeExportMetricsResponse,
+  encodeRpcStatus,
+  exportMetricsResponse,
+  otlpErrorResponse,
+  type EncodedOtlpBody,
+  type OtlpEncoding,
+  type RpcStatus,
+} from './otlp-response';
 import type { TelemetryService } from './telemetry-service';
 import { bearerToken, readLimitedBody } from '../http/http-helpers';
 
-// POST /v1/metrics: OTLP/HTTP metrics export, JSON encoding (DESIGN §6). The route only speaks
-// HTTP: it checks who is calling, reads a bounded body, and hands parsed points to the service.
+// POST /v1/metrics: OTLP/HTTP metrics export, JSON or binary protobuf encoding (DESIGN §6). The
+// route only speaks HTTP: it checks who is calling, reads a bounded body, and hands parsed points
+// to the service. Every answer, errors included, is in the encoding the request was sent in.
 // The request itself is never stored.
 
 export const OTLP_METRICS_PATH = '/v1/metrics';
@@ -29,6 +39,7 @@ export async function handleOtlpMetrics(
   res: ServerResponse,
   deps: OtlpRouteDeps,
 ): Promise<void> {
+  const encoding = requestEncoding(req);
   try {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
@@ -38,26 +49,26 @@ export async function handleOtlpMetrics(
     const unsupported = unsupportedMediaType(req);
     if (unsupported !== null) {
       discardBody(req);
-      return send(res, 415, unsupported);
+      return send(res, 415, encodeRpcStatus(unsupported, encoding));
     }
-    const body = parseJson(await readBody(req, deps.maxBodyBytes));
-    const parsed = parseOtlpMetricsJson(body);
+    const body = await readBody(req, deps.maxBodyBytes);
+    const parsed =
+      encoding === 'protobuf'
+        ? parseOtlpMetricsProtobuf(body)
+        : parseOtlpMetricsJson(parseJson(body));
     const ingested = deps.telemetry.ingest(parsed.points, deps.now());
     const problems: ErrorIssue[] = [...parsed.problems, ...ingested.problems];
-    send(
-      res,
-      200,
-      exportMetricsResponse({
-        rejected: parsed.rejected + ingested.rejected,
-        problems: problems.slice(0, MAX_PROBLEMS),
-      }),
-    );
+    const response = exportMetricsResponse({
+      rejected: parsed.rejected + ingested.rejected,
+      problems: problems.slice(0, MAX_PROBLEMS),
+    });
+    send(res, 200, encodeExportMetricsResponse(response, encoding));
   } catch (error) {
     if (!(error instanceof RunwayError)) console.error('runway: OTLP metrics export failed', error);
     discardBody(req);
     const { status, body } = otlpErrorResponse(error);
     if (status === 401) res.setHeader('www-authenticate', 'Bearer');
-    send(res, status, body);
+    send(res, status, encodeRpcStatus(body, encoding));
   }
 }
 
@@ -85,18 +96,25 @@ function authorize(req: IncomingMessage, deps: OtlpRouteDeps): Actor {
   return actor;
 }
 
-/** The 415 body when the request is not (possibly gzipped) JSON, else null. */
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+const PROTOBUF_TYPES: readonly string[] = ['application/x-protobuf', 'application/protobuf'];
+
+/** Binary protobuf for a protobuf content type; JSON otherwise, including for refusals. */
+function requestEncoding(req: IncomingMessage): OtlpEncoding {
+  return PROTOBUF_TYPES.includes(mediaType(req)) ? 'protobuf' : 'json';
+}
+
+/** The 415 body when the request is not (possibly gzipped) JSON or protobuf, else null. */
 function unsupportedMediaType(req: IncomingMessage): RpcStatus | null {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(req);
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (type === 'application/x-protobuf' || type === 'application/protobuf') {
+  if (type !== 'application/json' && !PROTOBUF_TYPES.includes(type)) {
     const message =
-      'OTLP/HTTP protobuf is not supported yet: send JSON (content-type application/json; ' +
-      'e.g. OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=http/json)';
-    return { code: 12, message, details: [] }; // UNIMPLEMENTED
-  }
-  if (type !== 'application/json') {
-    const message = `content-type ${JSON.stringify(type || '(none)')} is not supported: send OTLP JSON as application/json`;
+      `content-type ${JSON.stringify(type || '(none)')} is not supported: send OTLP as ` +
+      'application/x-protobuf or application/json';
     return { code: 3, message, details: [] };
   }
   if (encoding !== 'identity' && encoding !== 'gzip') {
@@ -147,10 +165,7 @@ function discardBody(req: IncomingMessage): void {
   if (!req.readableEnded) req.resume();
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-  });
-  res.end(JSON.stringify(body));
+function send(res: ServerResponse, status: number, encoded: EncodedOtlpBody): void {
+  res.writeHead(status, { 'content-type': encoded.contentType, 'cache-control': 'no-store' });
+  res.end(encoded.body);
 }
