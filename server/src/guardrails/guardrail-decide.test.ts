@@ -92,4 +92,31 @@ describe('decideGuardrails', () => {
       },
     );
   });
+
+  describe('while a completed experiment bakes', () => {
+    const baking = { ...fresh, phase: 'baking' as const };
+
+    it('rolls back on a failing rollback guardrail', () => {
+      expect(
+        decideGuardrails(baking, [check('rollback', failing)], STARTED_MS + 1_000),
+      ).toMatchObject({ kind: 'rollback', reason: 'guardrail_failed' });
+    });
+
+    it('pages on a failing pause guardrail: a completed experiment cannot be paused', () => {
+      expect(decideGuardrails(baking, [check('pause', failing)], STARTED_MS + 1_000)).toMatchObject(
+        {
+          kind: 'page',
+          reason: 'guardrail_failed',
+          sli: 'error_rate',
+        },
+      );
+    });
+
+    it('does nothing about silence', () => {
+      const silent = { ...baking, treatmentLastSeenMs: null };
+      expect(
+        decideGuardrails(silent, [check('rollback', healthy)], STARTED_MS + 10 * MINUTE_MS),
+      ).toEqual({ kind: 'none' });
+    });
+  });
 });

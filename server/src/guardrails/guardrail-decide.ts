@@ -1,10 +1,16 @@
 import type { Guardrail } from '../../../shared/src/spec/spec-schema';
 import type { GuardrailEvaluation } from './evaluate-guardrail';
 
-/** What the shell knows about one running experiment when it decides. */
+/** What the shell knows about one watched experiment when it decides. */
 export interface GuardrailExperiment {
   readonly key: string;
-  /** When the current stage started (running since), ms. */
+  /**
+   * `running`, or `baking`: completed, and watched for a while on the data since completion. A
+   * completed experiment cannot be paused, so while baking only a rollback guardrail acts; a
+   * failing pause guardrail pages, and silence does nothing (completion is not undone for it).
+   */
+  readonly phase?: 'running' | 'baking';
+  /** When the data judged starts: the current stage's start, or the completion, ms. */
   readonly stageStartedAtMs: number;
   /** When the treatment arm last sent telemetry; null if never. */
   readonly treatmentLastSeenMs: number | null;
@@ -34,6 +40,14 @@ export type GuardrailDecision =
       readonly reason: 'guardrail_failed';
       readonly sli: string;
       /** The bound that failed, e.g. `maxRelative 0.1`. */
+      readonly rule: string;
+      readonly evidence: GuardrailEvidence;
+    }
+  | {
+      /** A pause guardrail failed on a completed experiment: nothing to pause, so page. */
+      readonly kind: 'page';
+      readonly reason: 'guardrail_failed';
+      readonly sli: string;
       readonly rule: string;
       readonly evidence: GuardrailEvidence;
     }
@@ -71,9 +85,10 @@ export function decideGuardrails(
   const failed = checks.filter((check) => check.evaluation.verdict === 'fail');
   const worst =
     failed.find((check) => check.guardrail.action === 'rollback') ?? failed[0] ?? undefined;
+  const baking = experiment.phase === 'baking';
   if (worst) {
     return {
-      kind: worst.guardrail.action,
+      kind: baking && worst.guardrail.action === 'pause' ? 'page' : worst.guardrail.action,
       reason: 'guardrail_failed',
       sli: worst.guardrail.sli,
       rule: `${worst.evaluation.bound} ${worst.evaluation.limit}`,
@@ -84,7 +99,7 @@ export function decideGuardrails(
   const lastSeenMs = experiment.treatmentLastSeenMs;
   // The shortest window is the strictest: silence for that long already breaks its guarantee.
   const windows = checks.map((check) => check.guardrail.windowMs);
-  if (windows.length > 0) {
+  if (windows.length > 0 && !baking) {
     const windowMs = Math.min(...windows);
     const silentSinceMs = Math.max(lastSeenMs ?? -Infinity, experiment.stageStartedAtMs);
     if (runningForMs > windowMs && nowMs - silentSinceMs > windowMs) {

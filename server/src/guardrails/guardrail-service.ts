@@ -1,5 +1,5 @@
 import { RunwayError } from '../../../shared/src/errors';
-import type { Guardrail } from '../../../shared/src/spec/spec-schema';
+import type { ExperimentDefinition } from '../../../shared/src/spec/spec-schema';
 import type { Actor } from '../actor';
 import type { Clock } from '../clock';
 import type { DefinitionCache } from '../experiments/definition-cache';
@@ -35,6 +35,14 @@ export interface GuardrailServiceDeps {
   readonly rollupWindowMs?: number;
 }
 
+interface Watched {
+  readonly row: ExperimentRow;
+  readonly definition: ExperimentDefinition;
+  readonly phase: 'running' | 'baking';
+  /** The fixed start of the data judged: the stage's start, or the completion. */
+  readonly fromMs: number;
+}
+
 interface Judged {
   readonly row: ExperimentRow;
   readonly decision: GuardrailDecision;
@@ -68,14 +76,12 @@ export class GuardrailService {
    */
   evaluateRunning(nowMs: number = this.deps.clock.now()): GuardrailOutcome[] {
     const judged: Judged[] = [];
-    for (const row of this.deps.experimentStore.list({ states: ['running'] })) {
-      const { definition } = this.deps.definitions.get(row.key, row.specJson);
-      if (definition.guardrails.length === 0 || row.stageStartedAt === null) continue;
+    for (const target of this.watched(nowMs)) {
       try {
-        judged.push(this.judge(row, definition.service, definition.guardrails, nowMs));
+        judged.push(this.judge(target, nowMs));
       } catch (error) {
         // One experiment's bad telemetry (e.g. a metric of the wrong type) must not stop the rest.
-        console.error(`runway: guardrails of ${row.key} failed to evaluate`, error);
+        console.error(`runway: guardrails of ${target.row.key} failed to evaluate`, error);
       }
     }
     // Every verdict of this run in one commit (one fsync), then each action in its own.
@@ -90,6 +96,29 @@ export class GuardrailService {
     return outcomes;
   }
 
+  /**
+   * What the engine watches: running experiments, on the data since their stage started, and
+   * completed ones during their bake — one longest guardrail window after completing, on the
+   * data since completion — so a regression that shows only at full exposure still rolls the
+   * experiment back, with the dependents that started on its completion.
+   */
+  private watched(nowMs: number): Watched[] {
+    const watched: Watched[] = [];
+    for (const row of this.deps.experimentStore.list({ states: ['running', 'completed'] })) {
+      const { definition } = this.deps.definitions.get(row.key, row.specJson);
+      if (definition.guardrails.length === 0) continue;
+      if (row.state === 'running') {
+        if (row.stageStartedAt === null) continue;
+        watched.push({ row, definition, phase: 'running', fromMs: row.stageStartedAt });
+        continue;
+      }
+      const bakeMs = Math.max(...definition.guardrails.map((guardrail) => guardrail.windowMs));
+      if (nowMs - row.stateChangedAt > bakeMs) continue;
+      watched.push({ row, definition, phase: 'baking', fromMs: row.stateChangedAt });
+    }
+    return watched;
+  }
+
   /** Fetches the PromQL SLIs of running experiments (both arms), then evaluates everything. */
   async evaluateWithExternal(nowMs: number = this.deps.clock.now()): Promise<GuardrailOutcome[]> {
     await this.refreshExternal(nowMs);
@@ -98,9 +127,7 @@ export class GuardrailService {
 
   async refreshExternal(nowMs: number = this.deps.clock.now()): Promise<void> {
     const fetches: PromqlFetch[] = [];
-    for (const row of this.deps.experimentStore.list({ states: ['running'] })) {
-      if (row.stageStartedAt === null) continue;
-      const { definition } = this.deps.definitions.get(row.key, row.specJson);
+    for (const { row, definition, fromMs } of this.watched(nowMs)) {
       for (const guardrail of definition.guardrails) {
         const source = this.deps.slis.findSli(definition.service, guardrail.sli)?.source;
         if (source?.kind !== 'promql') continue;
@@ -110,7 +137,7 @@ export class GuardrailService {
             variant,
             sli: guardrail.sli,
             source,
-            stageStartedAtMs: row.stageStartedAt,
+            stageStartedAtMs: fromMs,
           });
         }
       }
@@ -119,13 +146,10 @@ export class GuardrailService {
   }
 
   /** Evaluates one experiment's guardrails and decides; writes nothing yet. */
-  private judge(
-    row: ExperimentRow,
-    service: string,
-    guardrails: readonly Guardrail[],
-    nowMs: number,
-  ): Judged {
-    const stageStartedAtMs = row.stageStartedAt ?? nowMs;
+  private judge(target: Watched, nowMs: number): Judged {
+    const { row, phase } = target;
+    const { service, guardrails } = target.definition;
+    const stageStartedAtMs = target.fromMs;
     const fromMs = windowStart(
       stageStartedAtMs,
       this.deps.rollupWindowMs ?? DEFAULT_ROLLUP_WINDOW_MS,
@@ -169,6 +193,7 @@ export class GuardrailService {
     const decision = decideGuardrails(
       {
         key: row.key,
+        phase,
         stageStartedAtMs,
         treatmentLastSeenMs: seen.length > 0 ? Math.max(...seen) : null,
       },
@@ -229,6 +254,10 @@ export class GuardrailService {
     const page = (): void => {
       this.deps.outbox.add(topic, payload, nowMs, `${topic}:${row.key}:${row.version}`);
     };
+    if (decision.kind === 'page') {
+      page();
+      return true;
+    }
     try {
       if (decision.kind === 'rollback') {
         // The rollback also writes its own 'page.rollback' for each experiment it takes down.
