@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tsbuild/', 'dist/', '.runway/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.tsbuild/',
+      'dist/',
+      'renderer/dist/',
+      '.runway/',
+      'test-artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -151,6 +151,8 @@ describe('runway CLI against a server child process', () => {
   it('serve prints where the admin token is and how to use it', () => {
     expect(serverStdout).toContain(`admin token  ${join(dir, 'admin.token')}`);
     expect(serverStdout).toContain(adminToken);
+    // The console link signs a browser in: the token rides in the fragment, never to the server.
+    expect(serverStdout).toContain(`console      ${url}/#token=${adminToken}`);
     expect(serverStdout).toContain('npx runway list');
   });
 

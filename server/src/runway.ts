@@ -14,6 +14,7 @@ import { FlagStore } from './flags/flag-store';
 import { GuardrailService } from './guardrails/guardrail-service';
 import { PrometheusClient } from './guardrails/prometheus-client';
 import { PROMQL_MAX_AGE_MS, PromqlSliSource } from './guardrails/promql-sli-source';
+import { SliSeriesService } from './guardrails/sli-series-service';
 import { OutboxStore } from './outbox/outbox-store';
 import { PolicyService } from './policy/policy-service';
 import { PolicyStore } from './policy/policy-store';
@@ -42,6 +43,7 @@ export interface Runway {
   telemetry: TelemetryService;
   flags: FlagService;
   guardrails: GuardrailService;
+  sliSeries: SliSeriesService;
   budgets: BudgetService;
   close(): void;
 }
@@ -132,6 +134,13 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     flags,
     telemetry,
     guardrails,
+    sliSeries: new SliSeriesService({
+      experiments: experimentStore,
+      definitions,
+      slis: policyStore,
+      telemetry,
+      clock,
+    }),
     budgets: new BudgetService({ policy: policyStore, telemetry, feed }),
     close: () => db.close(),
   };

@@ -35,6 +35,8 @@ export interface StartServerOptions {
   /** Evaluate guardrails on a timer and after each metrics batch (default: as schedulerLoop). */
   guardrailLoop?: boolean;
   log?: (line: string) => void;
+  /** The built console served at `/` (default renderer/dist). */
+  consoleDir?: string;
 }
 
 /**
@@ -145,6 +147,7 @@ export async function startServer(
     metrics,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => loopRunning || options.schedulerLoop === false,
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   const address = await listen(server, config.port, config.host);
   if (options.schedulerLoop !== false) {

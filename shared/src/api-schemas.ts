@@ -181,3 +181,13 @@ export const flagChangesInput = z
     keys: z.array(experimentKeyInput).min(1).max(1_000).optional(),
   })
   .optional();
+
+/**
+ * experiments.sliSeries: the charts of an experiment's guardrails. Without `sinceMs` the range
+ * is the current stage; with it, from the stage that was running at `sinceMs` (0: every stage).
+ */
+export const sliSeriesInput = z.strictObject({
+  key: experimentKeyInput,
+  sinceMs: z.number().int().nonnegative().optional(),
+  maxPoints: z.number().int().min(10).max(1_000).optional(),
+});

@@ -55,6 +55,15 @@ export interface BlastRadiusEntry {
   via: string | null;
 }
 
+/**
+ * One experiment's guardrails at its current stage, combined worst first (fail, no_data,
+ * inconclusive, pass): the health the console shows beside an experiment without loading it whole.
+ */
+export interface GuardrailHealthEntry {
+  key: string;
+  verdict: GuardrailVerdict;
+}
+
 export interface TransitionResult {
   /** Every experiment changed, in the order changed (a cascade lists dependents first). */
   changed: Array<{
@@ -82,4 +91,72 @@ export interface FlagChangeEvent {
   seq: number;
   /** When it was committed (epoch ms). */
   at: number;
+}
+
+/** Which bound of a guardrail a line or a verdict belongs to. */
+export type GuardrailBoundName = 'max' | 'min' | 'maxRelative' | 'minRelative';
+
+/**
+ * One point of a guardrail's SLI chart: both arms' SLI over the telemetry since the stage (or
+ * resume) that `atMs` falls in began, which is what the sequential test judges.
+ */
+export interface SliSeriesPoint {
+  atMs: number;
+  stageIndex: number;
+  treatment: number | null;
+  control: number | null;
+  treatmentSamples: number;
+  controlSamples: number;
+  /** Each of the series' bounds at this point in the SLI's unit (relative ones applied to control). */
+  limits: Array<number | null>;
+  /** The always-valid interval of the deciding bound, in the SLI's unit; null before any data. */
+  band: [number, number] | null;
+  verdict: GuardrailVerdict;
+}
+
+export interface SliSeries {
+  sli: string;
+  description: string | null;
+  /** The catalogue's unit, e.g. `ratio` or `ms`. */
+  unit: string | null;
+  source: 'ratio' | 'quantile' | 'mean' | 'promql' | null;
+  /** Why there are no points (a PromQL SLI, an SLI without a source); null when there can be. */
+  unavailable: string | null;
+  action: 'pause' | 'rollback';
+  windowMs: number;
+  bounds: Array<{ bound: GuardrailBoundName; limit: number; relative: boolean }>;
+  points: SliSeriesPoint[];
+  /** The guardrail engine's last verdict on this SLI, as it recorded it. */
+  latest: {
+    verdict: GuardrailVerdict;
+    stageIndex: number;
+    evaluatedAtMs: number;
+    bound: GuardrailBoundName | null;
+    limit: number | null;
+    estimate: number | null;
+    interval: [number, number] | null;
+    samples: { treatment: number; control: number | null } | null;
+    reason: string | null;
+  } | null;
+}
+
+/** A stage start (or a resume, which restarts the stage's evidence) inside the charted range. */
+export interface StageMarker {
+  atMs: number;
+  stageIndex: number;
+  percent: number;
+  event: 'start' | 'advance' | 'resume';
+}
+
+export interface SliSeriesResult {
+  key: string;
+  state: ExperimentState;
+  stageIndex: number;
+  nowMs: number;
+  fromMs: number;
+  toMs: number;
+  /** The spacing of points: one rollup window, or a multiple when the range is long. */
+  bucketMs: number;
+  markers: StageMarker[];
+  series: SliSeries[];
 }

@@ -54,6 +54,8 @@ export async function startTestServer(
     guardrailLoop?: boolean;
     /** Server environment, e.g. RUNWAY_PROMETHEUS_URL. */
     env?: NodeJS.ProcessEnv;
+    /** The built console served at `/` (default renderer/dist). */
+    consoleDir?: string;
   } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'runway-test-'));
@@ -64,6 +66,7 @@ export async function startTestServer(
     schedulerLoop: options.schedulerLoop ?? false,
     ...(options.guardrailLoop !== undefined ? { guardrailLoop: options.guardrailLoop } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   const adminActor = { userId: null, name: 'test-setup', role: 'admin' as Role };
   const make = (name: string, role: Role): string =>

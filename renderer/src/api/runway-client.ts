@@ -31,6 +31,9 @@ export function createRunwayClient(baseUrl = ''): RunwayClient {
         }),
         false: httpBatchLink({
           url: `${baseUrl}/trpc`,
+          // Batched queries travel in the URL: split long batches well below Node's 16 KiB
+          // header limit, so a view that asks for many experiments at once never gets a 431.
+          maxURLLength: 4_000,
           headers: () => {
             const current = token();
             return current ? { authorization: `Bearer ${current}` } : {};

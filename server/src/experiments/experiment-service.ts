@@ -4,9 +4,10 @@ import type {
   EnqueueResult,
   ExperimentDetail,
   ExperimentView,
+  GuardrailHealthEntry,
   TransitionResult,
 } from '../../../shared/src/api-types';
-import type { BlockedReason } from '../../../shared/src/blocked-reasons';
+import type { BlockedReason, GuardrailVerdict } from '../../../shared/src/blocked-reasons';
 import { RunwayError, type ErrorIssue } from '../../../shared/src/errors';
 import {
   allowedFrom,
@@ -107,6 +108,27 @@ export class ExperimentService {
   blastRadius(key: string, actor: Actor): BlastRadiusEntry[] {
     requireRole(actor, 'viewer');
     return this.cascadeOrder(this.require(key));
+  }
+
+  /**
+   * The guardrail health of every experiment that has a verdict at its current stage, and of every
+   * active one with guardrails (no_data until evaluated): for views that show many experiments.
+   */
+  guardrailHealth(actor: Actor): GuardrailHealthEntry[] {
+    requireRole(actor, 'viewer');
+    const { store } = this.deps;
+    const worst = new Map<string, GuardrailVerdict>();
+    for (const row of store.list({ states: ['running', 'paused'] })) {
+      if (this.definition(row).definition.guardrails.length > 0) worst.set(row.key, 'no_data');
+    }
+    const evaluated = new Set<string>();
+    for (const { key, verdict } of store.currentStageVerdicts()) {
+      const previous = evaluated.has(key) ? worst.get(key) : undefined;
+      if (!previous || VERDICT_SEVERITY[verdict] > VERDICT_SEVERITY[previous])
+        worst.set(key, verdict);
+      evaluated.add(key);
+    }
+    return [...worst].map(([key, verdict]) => ({ key, verdict })).sort(byKey);
   }
 
   // ---- enqueue -----------------------------------------------------------------------------
@@ -761,6 +783,17 @@ export class ExperimentService {
     };
   }
 }
+
+/** How bad a verdict is when one experiment's guardrails disagree (as the scheduler ranks them). */
+const VERDICT_SEVERITY: Record<GuardrailVerdict, number> = {
+  pass: 0,
+  inconclusive: 1,
+  no_data: 2,
+  fail: 3,
+};
+
+const byKey = (a: { key: string }, b: { key: string }): number =>
+  a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 
 function conflict(
   key: string,

@@ -269,6 +269,16 @@ export class ExperimentStore {
     return previous?.verdict !== verdict || previous.stageIndex !== stageIndex;
   }
 
+  /** Every stored verdict that applies to its experiment's current stage (one row per SLI). */
+  currentStageVerdicts(): Array<{ key: string; verdict: GuardrailVerdict }> {
+    return this.db
+      .prepare(
+        `SELECT g.experiment_key AS key, g.verdict FROM guardrail_status g
+        JOIN experiments e ON e.key = g.experiment_key AND g.stage_index = e.stage_index`,
+      )
+      .all() as Array<{ key: string; verdict: GuardrailVerdict }>;
+  }
+
   guardrailStatuses(key: string): Array<{
     sli: string;
     verdict: GuardrailVerdict;

@@ -6,6 +6,7 @@ import {
   transitionInput,
   validateInput,
 } from '../../../shared/src/api-schemas';
+import { sliSeriesQuery } from './sli-series-router';
 import { protectedProcedure, router } from './trpc';
 
 export const experimentsRouter = router({
@@ -21,6 +22,10 @@ export const experimentsRouter = router({
   blastRadius: protectedProcedure
     .input(keyInput)
     .query(({ ctx, input }) => ctx.runway.experiments.blastRadius(input.key, ctx.actor)),
+  guardrailHealth: protectedProcedure.query(({ ctx }) =>
+    ctx.runway.experiments.guardrailHealth(ctx.actor),
+  ),
+  sliSeries: sliSeriesQuery,
   validate: protectedProcedure
     .input(validateInput)
     .query(({ ctx, input }) => ctx.runway.experiments.validate(input.specs, ctx.actor)),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { handleOfrep, OFREP_PREFIX } from '../flags/ofrep-routes';
 import type { Runway } from '../runway';
+import { createConsoleStatic } from './console-static';
 import { bearerToken, sendJson } from './http-helpers';
 import { isDatabaseReachable } from '../store/database';
 import { handleOtlpMetrics, OTLP_METRICS_PATH } from '../telemetry/otlp-route';
@@ -16,19 +17,14 @@ export interface HttpServerOptions {
   maxBodyBytes: number;
   /** Readiness beyond the database: e.g. the scheduler loop running. */
   isReady?: () => boolean;
+  /** The built console (default renderer/dist). */
+  consoleDir?: string;
 }
-
-const LANDING_PAGE = `<!doctype html><meta charset="utf-8"><title>Runway</title>
-<body style="font-family: system-ui, sans-serif; max-width: 44rem; margin: 3rem auto; line-height: 1.5">
-<h1>Runway</h1>
-<p>The Runway server is running. The API lives at <code>/trpc</code> (bearer token required);
-health at <code>/healthz</code> and <code>/readyz</code>; metrics at <code>/metrics</code>.</p>
-<p>From a terminal: <code>npx runway list</code>, <code>npx runway show KEY</code>, <code>npx runway plan</code>.</p>
-</body>`;
 
 /** One port for everything (DESIGN §6): the tRPC API, health, metrics, and the console. */
 export function createRunwayHttpServer(options: HttpServerOptions): Server {
   const { runway, metrics } = options;
+  const consoleStatic = createConsoleStatic(options.consoleDir);
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -113,11 +109,7 @@ export function createRunwayHttpServer(options: HttpServerOptions): Server {
         );
       return;
     }
-    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(LANDING_PAGE);
-      return;
-    }
+    if (consoleStatic.handle(req, res, path)) return;
     sendJson(res, 404, {
       error: { code: 'NOT_FOUND', message: `no route ${req.method ?? 'GET'} ${path}` },
     });

@@ -3,7 +3,7 @@ import type { Db } from '../store/database';
 import { cumulativeToDelta, seriesKey } from './cumulative-to-delta';
 import type { MetricPoint, Variant } from './metric-point';
 import { MAX_PROBLEMS } from './otlp-json';
-import { DEFAULT_ROLLUP_WINDOW_MS, foldIntoWindows, windowStart } from './rollup';
+import { DEFAULT_ROLLUP_WINDOW_MS, foldIntoWindows, windowStart, type Rollup } from './rollup';
 import { aggregateRollups, type TelemetryAggregate } from './telemetry-aggregate';
 import type { LastSeen, TelemetryStore } from './telemetry-store';
 
@@ -113,6 +113,17 @@ export class TelemetryService {
     toMs: number,
   ): TelemetryAggregate {
     return aggregateRollups(this.store.rollups(experimentKey, variant, metric, fromMs, toMs));
+  }
+
+  /** One arm's metric window by window, oldest first (for charts that sum them step by step). */
+  rollups(
+    experimentKey: string,
+    variant: Variant,
+    metric: string,
+    fromMs: number,
+    toMs: number,
+  ): Rollup[] {
+    return this.store.rollups(experimentKey, variant, metric, fromMs, toMs);
   }
 
   /** When each arm of the experiment last sent telemetry (for "telemetry stopped"). */

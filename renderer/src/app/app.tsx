@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useState } from 'react';
+import { runwayClient } from '../api/runway-client';
+import { useSession } from '../api/session-store';
+import { ConnectionBanner, useBrowserNetworkEvents } from './connection-banner';
+import { connectLiveChanges } from './live-changes';
+import { NavBar } from './nav-bar';
+import { RouteOutlet } from './route-outlet';
+import { SignIn } from './sign-in';
+import { useWhoami } from './use-whoami';
+
+/** The console: sign-in until the server accepts a token, then the navigation and the views. */
+export function App() {
+  const token = useSession((state) => state.token);
+  const user = useSession((state) => state.user);
+  const setToken = useSession((state) => state.setToken);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  useBrowserNetworkEvents();
+
+  const refuse = useCallback(
+    (message: string) => {
+      setRefusal(message);
+      setToken(null);
+    },
+    [setToken],
+  );
+  const whoami = useWhoami(token, refuse);
+
+  if (!token) {
+    return (
+      <SignIn
+        problem={refusal}
+        onSignIn={(pasted) => {
+          setRefusal(null);
+          setToken(pasted);
+        }}
+      />
+    );
+  }
+  if (!user) {
+    return (
+      <div className="app app--checking">
+        <ConnectionBanner />
+        <main className="view">
+          <p className="hint" role="status">
+            {whoami.kind === 'failed' ? whoami.message : 'Signing in…'}
+          </p>
+        </main>
+      </div>
+    );
+  }
+  return (
+    <div className="app">
+      <NavBar user={user} onSignOut={() => setToken(null)} />
+      <ConnectionBanner />
+      <LiveChangesConnection token={token} onUnauthorized={refuse} />
+      <main className="app__main">
+        <RouteOutlet />
+      </main>
+    </div>
+  );
+}
+
+/** Keeps the one live-update stream open while signed in (see connectLiveChanges). */
+function LiveChangesConnection({
+  token,
+  onUnauthorized,
+}: {
+  token: string;
+  onUnauthorized(message: string): void;
+}) {
+  useEffect(
+    () => connectLiveChanges(runwayClient(), { onUnauthorized }),
+    // A new token is a new session: a new stream with its credentials.
+    [token, onUnauthorized],
+  );
+  return null;
+}

@@ -1,0 +1,7 @@
+import type { ExperimentState } from '../../../shared/src/lifecycle';
+import { stateLabel } from './state-label';
+
+/** A state as a coloured pill; the colours live in app.css (`--state-*`), shared by every view. */
+export function StateBadge({ state }: { state: ExperimentState }) {
+  return <span className={`state-badge state-badge--${state}`}>{stateLabel(state)}</span>;
+}

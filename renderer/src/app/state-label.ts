@@ -1,0 +1,17 @@
+import type { ExperimentState } from '../../../shared/src/lifecycle';
+
+const LABELS: Record<ExperimentState, string> = {
+  draft: 'draft',
+  pending_approval: 'pending approval',
+  queued: 'queued',
+  running: 'running',
+  paused: 'paused',
+  completed: 'completed',
+  rolled_back: 'rolled back',
+  aborted: 'aborted',
+};
+
+/** How a state reads in the console ("rolled back", not "rolled_back"). */
+export function stateLabel(state: string): string {
+  return Object.hasOwn(LABELS, state) ? LABELS[state as ExperimentState] : state.replace(/_/g, ' ');
+}
