@@ -52,8 +52,6 @@ export const RELEASE_MANAGERS: readonly CrewName[] = CREW.filter(
 
 /** Who sets up the demo's users: Runway itself, the way the local server bootstraps its admin. */
 export const DEMO_SETUP_ACTOR: Actor = { userId: null, name: 'runway:demo-setup', role: 'admin' };
-/** The simulated guardrail engine: pauses or rolls back when a guardrail fails. */
-export const GUARDRAIL_ACTOR: Actor = { userId: null, name: 'runway:guardrails', role: 'operator' };
 /** Reads the queue for the simulation. */
 export const DEMO_READER: Actor = { userId: null, name: 'runway:demo', role: 'viewer' };
 

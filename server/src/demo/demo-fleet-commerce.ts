@@ -16,6 +16,9 @@ const paymentsCore: DemoExperiment[] = [
     risk: 'medium',
     stages: stages([1, '1m'], [10, '1m30s'], [50, '2m', 'approve'], [100, '2m']),
     guardrails: GUARDS.backend,
+    // Among the first to start, and a chain of three waits on it: its treatment's errors climb
+    // after 45 s, and the guardrail engine rolls it back.
+    scenario: 'degrades',
   },
   {
     key: 'payments-3ds2-challenge',
@@ -183,6 +186,9 @@ const checkoutUi: DemoExperiment[] = [
     risk: 'low',
     stages: stages([10, '1m'], [25, '1m30s'], [50, '2m']),
     guardrails: GUARDS.ui,
+    // Among the first to start: its treatment's exporter stops after 30 s, and the guardrail
+    // engine pauses it for lost telemetry.
+    scenario: 'goes_silent',
   },
   {
     key: 'checkout-free-shipping-banner',

@@ -1,3 +1,4 @@
+import { TELEMETRY_BUDGET_SOURCE } from '../budgets/budget-service';
 import { DEMO_SETUP_ACTOR, RELEASE_MANAGERS } from './demo-crew';
 import { attempt, chance, pick, type SimContext } from './demo-sim-context';
 import { SERVICES } from './demo-spec-kit';
@@ -9,7 +10,8 @@ const BUDGET_RECOVERED_AT = 0.3;
 
 /**
  * The world around the queue: the SLO exporter reports a drained error budget recovering as the
- * bad hour leaves the window, and once in a while a release manager freezes a service.
+ * bad hour leaves the window (until the demo's own telemetry measures that service), and once in
+ * a while a release manager freezes a service.
  */
 export function runOps(ctx: SimContext): void {
   recoverBudgets(ctx);
@@ -20,6 +22,8 @@ function recoverBudgets(ctx: SimContext): void {
   const { policy } = ctx.runway;
   const exporter = ctx.crew.actor('slo-exporter');
   for (const slo of policy.view(DEMO_SETUP_ACTOR).slos) {
+    // Once the demo's telemetry measures a service, Runway computes its budget itself.
+    if (slo.budgetSource?.startsWith(TELEMETRY_BUDGET_SOURCE)) continue;
     if (slo.remainingFraction === null || slo.remainingFraction >= BUDGET_RECOVERED_AT) continue;
     if (slo.budgetUpdatedAt !== null && ctx.nowMs - slo.budgetUpdatedAt < BUDGET_REPORT_EVERY_MS)
       continue;

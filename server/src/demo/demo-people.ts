@@ -2,8 +2,8 @@ import type { ExperimentView } from '../../../shared/src/api-types';
 import { formatPercent } from '../../../shared/src/blocked-reasons';
 import { isLive } from '../../../shared/src/lifecycle';
 import type { Actor } from '../actor';
-import { DEMO_READER, GUARDRAIL_ACTOR, RELEASE_MANAGERS, type CrewName } from './demo-crew';
-import { restartReadings } from './demo-guardrail-sim';
+import { GUARDRAIL_ACTOR } from '../guardrails/guardrail-service';
+import { DEMO_READER, RELEASE_MANAGERS, type CrewName } from './demo-crew';
 import {
   attempt,
   chance,
@@ -129,29 +129,37 @@ function followUpPause(ctx: SimContext, view: ExperimentView): void {
   if (row?.state !== 'paused') return;
   const owner = ownerActor(ctx, view);
   const { experiments } = ctx.runway;
-  if (byGuardrail && chance(ctx, 0.3)) {
+  // The engine pauses for a failing guardrail or for lost telemetry; only the first leaves a fail.
+  const failed =
+    byGuardrail &&
+    ctx.runway.experimentStore
+      .guardrailStatuses(view.key)
+      .some((status) => status.verdict === 'fail');
+  if (failed && chance(ctx, 0.3)) {
     const reason = `Confirmed the regression behind the guardrail alert is real; rolling back until the fix ships`;
     attempt(ctx, view.key, `${owner.name} rolled back ${view.key}`, () =>
       experiments.rollback(view.key, row.version, reason, owner),
     );
     return;
   }
-  const reason = byGuardrail
+  const reason = !byGuardrail
     ? pick(ctx, [
-        'Investigated the guardrail alert: one canary host had a cold cache; drained it, resuming on fresh data',
-        'Alert traced to a noisy upstream dependency, not this change (see the incident channel); resuming',
-      ])
-    : pick(ctx, [
         'Checked with support: the ticket spike was a carrier outage, unrelated; resuming',
         'Traffic spike has passed and control and treatment look the same; resuming',
         'Dashboards agree again after the metrics pipeline caught up; resuming',
-      ]);
-  if (
-    attempt(ctx, view.key, `${owner.name} resumed ${view.key}`, () =>
-      experiments.resume(view.key, row.version, reason, owner),
-    )
-  )
-    restartReadings(ctx, view);
+      ])
+    : failed
+      ? pick(ctx, [
+          'Investigated the guardrail alert: one canary host had a cold cache; drained it, resuming on fresh data',
+          'Alert traced to a noisy upstream dependency, not this change (see the incident channel); resuming',
+        ])
+      : pick(ctx, [
+          "The treatment pods' OpenTelemetry collector had run out of memory; restarted it and treatment metrics are arriving again; resuming",
+          "The treatment deployment's metrics exporter lost its token in a secret rotation; fixed, telemetry is back; resuming",
+        ]);
+  attempt(ctx, view.key, `${owner.name} resumed ${view.key}`, () =>
+    experiments.resume(view.key, row.version, reason, owner),
+  );
 }
 
 /** Now and then someone holds a ramp to look at something; at most one such pause at a time. */

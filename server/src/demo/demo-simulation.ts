@@ -1,7 +1,6 @@
 import type { ExperimentState } from '../../../shared/src/lifecycle';
 import type { Runway } from '../runway';
 import { DEMO_READER, resolveCrew } from './demo-crew';
-import { simulateGuardrails } from './demo-guardrail-sim';
 import { topUp } from './demo-ideas';
 import { runOps } from './demo-ops';
 import { actAsPeople } from './demo-people';
@@ -15,9 +14,10 @@ export interface SimulationStep {
 }
 
 /**
- * One step of the demo's day at the runway clock's now: telemetry and guardrails, the crew's
- * approvals, pauses and follow-ups, the world around the queue, and a fresh experiment when the
- * queue runs low. It never ticks the scheduler: the server's own loop does, and tests tick by hand.
+ * One step of the demo's day at the runway clock's now: the crew's approvals, pauses and
+ * follow-ups, the world around the queue, and a fresh experiment when the queue runs low. It
+ * never ticks the scheduler nor judges guardrails: the server's own loops do (on the telemetry
+ * DemoTraffic sends), and tests drive them by hand.
  *
  * Stateless apart from the database and `random`, so it carries on across restarts. Steps that
  * lose a race with the scheduler are skipped (see `attempt`); anything else is a bug and throws.
@@ -35,7 +35,6 @@ export function simulateStep(runway: Runway, random: () => number): SimulationSt
     actions: [],
     touched: new Set(),
   };
-  simulateGuardrails(ctx);
   actAsPeople(ctx);
   runOps(ctx);
   topUp(ctx);

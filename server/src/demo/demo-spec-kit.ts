@@ -5,6 +5,7 @@ import type {
   StageSpec,
 } from '../../../shared/src/spec/spec-schema';
 import { emailOf, TEAM_CHANNELS, type CrewName, type Team } from './demo-crew';
+import type { Scenario } from './demo-scenarios';
 
 export const SERVICES = [
   'checkout',
@@ -92,6 +93,8 @@ export interface DemoExperiment {
   after?: string[];
   /** Scheduled start, relative to seeding. */
   notBeforeInMs?: number;
+  /** The demo's telemetry makes this one misbehave once it runs (see demo-scenarios.ts). */
+  scenario?: Scenario;
 }
 
 /** What the kit needs to know about experiments already enqueued to place a new one in its lane. */

@@ -12,6 +12,7 @@ import { CREW } from './demo-crew';
 import { attempt, type SimContext } from './demo-sim-context';
 import { LAYER_LANES, finalPercent } from './demo-spec-kit';
 import { seedDemoFleet, simulateStep, startDemoSimulation } from './demo';
+import { driveDemo, startDemoHarness } from './demo-test-kit';
 import { mulberry32 } from '../../../shared/src/seeded-random';
 
 const VIEWER: Actor = { userId: null, name: 'demo-test', role: 'viewer' };
@@ -159,50 +160,56 @@ describe('seedDemoFleet', () => {
 });
 
 describe('simulateStep', () => {
-  it('moves the fleet over half an hour through the services, with a named actor and a reason for every action', () => {
-    seedDemoFleet(runway);
-    const random = seededRandom(20261123);
-    const seenOpen: number[] = [];
-    runway.scheduler.tick();
-    for (let step = 0; step < 360; step++) {
-      clock.advance(5_000);
-      simulateStep(runway, random);
-      runway.scheduler.tick();
-      seenOpen.push(runway.experiments.list({ states: [...OPEN_STATES] }, VIEWER).length);
-    }
+  it('moves the fleet over half an hour through the services, with a named actor and a reason for every action', async () => {
+    // The real server: the fleet ramps only on guardrails the engine judged on the demo's telemetry.
+    const harness = await startDemoHarness();
+    const { runway: served } = harness.server;
+    try {
+      const random = seededRandom(20261123);
+      const seenOpen: number[] = [];
+      served.scheduler.tick();
+      await driveDemo(harness, 360, random, () =>
+        seenOpen.push(served.experiments.list({ states: [...OPEN_STATES] }, VIEWER).length),
+      );
 
-    const audit = runway.audit.list({ limit: 100_000 });
-    const count = (action: string): number => audit.filter((row) => row.action === action).length;
-    expect(count('experiment.start')).toBeGreaterThanOrEqual(15);
-    expect(count('experiment.advance')).toBeGreaterThanOrEqual(15);
-    expect(count('experiment.complete')).toBeGreaterThanOrEqual(5);
-    expect(count('experiment.approve')).toBeGreaterThanOrEqual(5);
-    expect(count('experiment.enqueue')).toBeGreaterThan(40);
+      const audit = served.audit.list({ limit: 100_000 });
+      const count = (action: string): number => audit.filter((row) => row.action === action).length;
+      expect(count('experiment.start')).toBeGreaterThanOrEqual(15);
+      expect(count('experiment.advance')).toBeGreaterThanOrEqual(15);
+      expect(count('experiment.complete')).toBeGreaterThanOrEqual(5);
+      expect(count('experiment.approve')).toBeGreaterThanOrEqual(5);
+      expect(count('experiment.enqueue')).toBeGreaterThan(40);
 
-    const views = new Map(all().map((view) => [view.key, view]));
-    for (const row of audit.filter((entry) => entry.action === 'experiment.approve')) {
-      expect(row.actor).not.toBe(views.get(row.experimentKey!)!.author);
-      expect(['dana.whitfield', 'omar.haddad', 'grace.lin']).toContain(row.actor);
-    }
-    for (const row of audit.filter((entry) =>
-      [
-        'experiment.pause',
-        'experiment.rollback',
-        'experiment.abort',
-        'experiment.approve',
-      ].includes(entry.action),
-    )) {
-      expect(row.reason, `${row.action} of ${row.experimentKey}`).toBeTruthy();
-    }
-    expect(new Set(audit.map((row) => row.actor)).size).toBeGreaterThanOrEqual(8);
+      const views = new Map(served.experiments.list({}, VIEWER).map((view) => [view.key, view]));
+      for (const row of audit.filter((entry) => entry.action === 'experiment.approve')) {
+        expect(row.actor).not.toBe(views.get(row.experimentKey!)!.author);
+        expect(['dana.whitfield', 'omar.haddad', 'grace.lin']).toContain(row.actor);
+      }
+      for (const row of audit.filter((entry) =>
+        [
+          'experiment.pause',
+          'experiment.rollback',
+          'experiment.abort',
+          'experiment.approve',
+        ].includes(entry.action),
+      )) {
+        expect(row.reason, `${row.action} of ${row.experimentKey}`).toBeTruthy();
+      }
+      const actors = new Set(audit.map((row) => row.actor));
+      expect(actors.size).toBeGreaterThanOrEqual(8);
+      // The real engine, not the crew, pauses and rolls back on the telemetry.
+      expect(actors).toContain('runway:guardrails');
 
-    const keys = [...views.keys()];
-    expect(new Set(keys).size).toBe(keys.length);
-    // Bounded: the fleet drains from 40 and is topped up, never beyond the seeded size.
-    expect(Math.max(...seenOpen)).toBeLessThanOrEqual(40);
-    expect(seenOpen.at(-1)).toBeGreaterThanOrEqual(10);
-    expect(runway.audit.verify().ok).toBe(true);
-  });
+      const keys = [...views.keys()];
+      expect(new Set(keys).size).toBe(keys.length);
+      // Bounded: the fleet drains from 40 and is topped up, never beyond the seeded size.
+      expect(Math.max(...seenOpen)).toBeLessThanOrEqual(40);
+      expect(seenOpen.at(-1)).toBeGreaterThanOrEqual(10);
+      expect(served.audit.verify().ok).toBe(true);
+    } finally {
+      await harness.stop();
+    }
+  }, 120_000);
 
   it('leaves a database that was never seeded as a demo alone', () => {
     const author = runway.auth.createToken({ name: 'alice', role: 'operator' }, ADMIN).user;
@@ -279,29 +286,79 @@ describe('races with the scheduler loop', () => {
 describe('startDemoSimulation', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('runs a step every interval without ticking the scheduler, and stops', () => {
+  it("sends the simulated apps' telemetry to the server it is given", async () => {
+    const harness = await startDemoHarness();
+    const { runway: served, url, adminToken } = harness.server;
+    try {
+      served.scheduler.tick();
+      const ingested = new Promise<void>((resolve) => {
+        const unsubscribe = served.telemetry.onIngest(() => {
+          unsubscribe();
+          resolve();
+        });
+      });
+      const simulation = startDemoSimulation(served, {
+        intervalMs: 20,
+        random: seededRandom(4),
+        traffic: { url, token: adminToken },
+      });
+      await ingested;
+      simulation.stop();
+      const seen = served.telemetry.lastSeen('payments-api-v3').map((arm) => arm.variant);
+      expect(seen.sort()).toEqual(['control', 'treatment']);
+    } finally {
+      await harness.stop();
+    }
+  });
+
+  it('runs a step every interval without ticking the scheduler, and stops', async () => {
     vi.useFakeTimers();
     seedDemoFleet(runway);
     const tick = vi.spyOn(runway.scheduler, 'tick');
     const random = vi.fn(seededRandom(1));
     const simulation = startDemoSimulation(runway, { intervalMs: 1_000, random });
     clock.advance(90_000);
-    vi.advanceTimersByTime(3_000);
+    await vi.advanceTimersByTimeAsync(3_000);
     expect(random).toHaveBeenCalled();
     expect(tick).not.toHaveBeenCalled();
     simulation.stop();
     const calls = random.mock.calls.length;
     clock.advance(90_000);
-    vi.advanceTimersByTime(5_000);
+    await vi.advanceTimersByTimeAsync(5_000);
     expect(random.mock.calls.length).toBe(calls);
   });
 
-  it('logs a failing step instead of throwing', () => {
+  it('acts on fresh blocked reasons when the server decides in a worker thread', async () => {
+    const harness = await startDemoHarness({ worker: true });
+    const { runway: served } = harness.server;
+    try {
+      served.scheduler.tick();
+      const admin: Actor = { userId: null, name: 'demo-test', role: 'admin' };
+      const row = served.experimentStore.get('payments-api-v3')!;
+      // The worker's last decision still has payments-3ds2-challenge waiting for it to complete.
+      served.experiments.rollback('payments-api-v3', row.version, 'withdrawn by hand', admin);
+      const aborted = new Promise<string>((resolve) => {
+        const unsubscribe = served.feed.subscribe((rows) => {
+          const abort = rows.find((entry) => entry.action === 'experiment.abort');
+          if (!abort) return;
+          unsubscribe();
+          resolve(abort.experimentKey ?? '');
+        });
+      });
+      const simulation = startDemoSimulation(served, { intervalMs: 20, random: seededRandom(2) });
+      await expect(aborted).resolves.toBe('payments-3ds2-challenge');
+      simulation.stop();
+    } finally {
+      await harness.stop();
+    }
+  });
+
+  it('logs a failing step instead of throwing', async () => {
     vi.useFakeTimers();
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const simulation = startDemoSimulation(runway, { intervalMs: 1_000, random: () => 0.5 });
     runway.close();
-    vi.advanceTimersByTime(3_000);
+    await vi.advanceTimersByTimeAsync(3_000);
     simulation.stop();
     expect(error).toHaveBeenCalledTimes(1);
     error.mockRestore();

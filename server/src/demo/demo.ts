@@ -1,11 +1,26 @@
 import type { Runway } from '../runway';
 import { forgetCrew } from './demo-crew';
-import { seedFleet } from './demo-seed';
+import { DEMO_FLEET, seedFleet } from './demo-seed';
 import { simulateStep } from './demo-simulation';
+import { DemoTraffic, httpTrafficSender } from './demo-traffic';
 
 export { simulateStep } from './demo-simulation';
+export { DemoTraffic, httpTrafficSender } from './demo-traffic';
 
 const DEFAULT_INTERVAL_MS = 5_000;
+
+/** What a newcomer can watch happen on its own in the first minutes, for the start-up banner. */
+export const DEMO_STORY: readonly string[] = (() => {
+  const degrading = DEMO_FLEET.find((experiment) => experiment.scenario === 'degrades');
+  const silent = DEMO_FLEET.find((experiment) => experiment.scenario === 'goes_silent');
+  if (!degrading || !silent) return [];
+  return [
+    `Within two minutes ${degrading.key}'s errors climb and runway:guardrails rolls it back;`,
+    `within five, ${silent.key} stops sending treatment telemetry and is paused for it;`,
+    'every five minutes after that another experiment does one or the other.',
+    'See them with: npx runway audit --actor runway:guardrails',
+  ];
+})();
 
 /**
  * Seeds the demo fleet a newcomer sees on `npm start`: about 40 experiments over 6 services,
@@ -23,27 +38,74 @@ export function seedDemoFleet(runway: Runway): { created: number; skipped: boole
 }
 
 /**
- * Keeps the demo alive: every `intervalMs` (default 5 s) the simulated team and telemetry act
- * through the services. Ticks are left to the server's scheduler loop. A failing step is logged
- * and the next one runs; it never takes the server down.
+ * Keeps the demo alive: every `intervalMs` (default 5 s) the simulated team acts through the
+ * services and, given `traffic`, the simulated apps send their telemetry to that server's
+ * /v1/metrics (see DemoTraffic). Ticks and guardrail verdicts are left to the server's own loops.
+ * A failing step is logged and the next one runs; it never takes the server down.
  */
 export function startDemoSimulation(
   runway: Runway,
-  options: { intervalMs?: number; random?: () => number } = {},
+  options: {
+    intervalMs?: number;
+    random?: () => number;
+    /** The server to send the demo's telemetry to (its own URL and admin token). */
+    traffic?: { url: string; token: string };
+  } = {},
 ): { stop(): void } {
   const random = options.random ?? Math.random;
+  let stopped = false;
   let lastError: string | null = null;
-  const timer = setInterval(() => {
+  const traffic = options.traffic
+    ? new DemoTraffic(runway, httpTrafficSender(options.traffic), {
+        // A send cut short by shutting down is not worth a line.
+        log: (line) => {
+          if (!stopped) console.error(line);
+        },
+      })
+    : null;
+  const act = async (): Promise<void> => {
     try {
+      // With a decision worker, the blocked reasons the crew reads synchronously are the latest
+      // decision anyone asked for; ask, or the crew acts on reasons minutes old.
+      await runway.gates.refresh();
+      if (stopped) return;
       simulateStep(runway, random);
       lastError = null;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // Once per distinct failure, not every five seconds.
-      if (message !== lastError) console.error('runway demo: simulation step failed:', error);
+      if (message !== lastError && !stopped)
+        console.error('runway demo: simulation step failed:', error);
       lastError = message;
+    }
+  };
+  // One step of each at a time: the next telemetry step covers the time a slow send took.
+  let acting = false;
+  let sending = false;
+  const timer = setInterval(() => {
+    if (!acting) {
+      acting = true;
+      void act().finally(() => {
+        acting = false;
+      });
+    }
+    if (traffic && !sending) {
+      sending = true;
+      traffic
+        .step()
+        .catch((error: unknown) => {
+          if (!stopped) console.error('runway demo: simulated telemetry failed:', error);
+        })
+        .finally(() => {
+          sending = false;
+        });
     }
   }, options.intervalMs ?? DEFAULT_INTERVAL_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }

@@ -30,7 +30,7 @@ export function registerServeCommand(program: Command, runtime: CliRuntime): voi
       .option('--host <host>', 'interface to listen on (default $RUNWAY_HOST or 127.0.0.1)')
       .option(
         '--demo',
-        'seed a demo fleet of experiments (only into an empty database) and simulate their telemetry',
+        'seed a demo fleet of experiments (only into an empty database) and simulate their apps, which send telemetry to /v1/metrics',
       )
       .addHelpText(
         'after',
@@ -63,13 +63,7 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
 
   let running;
   try {
-    running = await startServer(config, {
-      schedulerLoop: true,
-      // The demo fleet sends no telemetry yet (its simulator records verdicts itself), so the
-      // guardrail engine would pause every demo experiment for lack of data.
-      guardrailLoop: options.demo !== true,
-      log,
-    });
+    running = await startServer(config, { schedulerLoop: true, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
@@ -86,11 +80,16 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
 
   let simulation: { stop(): void } | null = null;
   let demo: { created: number; skipped: boolean } | null = null;
+  let demoStory: readonly string[] = [];
   if (options.demo) {
     try {
       const module = await import('../../demo/demo');
       demo = module.seedDemoFleet(running.runway);
-      simulation = module.startDemoSimulation(running.runway);
+      demoStory = module.DEMO_STORY;
+      // The demo's apps send their telemetry to this server's /v1/metrics, as real apps would.
+      simulation = module.startDemoSimulation(running.runway, {
+        traffic: { url: running.url, token: running.adminToken },
+      });
     } catch (error) {
       await running.close();
       throw new CliError('DEMO_FAILED', `cannot start the demo: ${(error as Error).message}`);
@@ -106,7 +105,7 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
     demo,
   };
   if (ctx.json) ctx.io.stdout(`${JSON.stringify(info)}\n`);
-  else log(welcome(info, options, ctx.io.env));
+  else log(welcome({ ...info, demoStory }, options, ctx.io.env));
 
   await untilSignal();
   log('runway: shutting down');
@@ -135,6 +134,7 @@ function welcome(
     adminTokenPath: string;
     adminToken: string;
     demo: { created: number; skipped: boolean } | null;
+    demoStory: readonly string[];
   },
   options: ServeOptions,
   env: NodeJS.ProcessEnv,
@@ -144,10 +144,11 @@ function welcome(
   const demo = info.demo
     ? info.demo.skipped
       ? [
-          'Demo: the database already holds experiments, so nothing was seeded; guardrail verdicts are simulated (the guardrail engine is off in demo mode).',
+          'Demo: the database already holds experiments, so nothing was seeded; simulated apps send telemetry to /v1/metrics and the guardrail engine judges it.',
         ]
       : [
-          `Demo: seeded ${info.demo.created} experiments; guardrail verdicts are simulated (the guardrail engine is off in demo mode).`,
+          `Demo: seeded ${info.demo.created} experiments; simulated apps send telemetry to /v1/metrics and the guardrail engine judges it.`,
+          ...info.demoStory.map((line) => `      ${line}`),
         ]
     : [];
   const exportLines = [
