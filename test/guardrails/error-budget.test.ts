@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/src/clock';
 import { makeSpec, startTestServer, type TestServer } from '../support/harness';
+import { deltaSum, postMetrics } from '../support/otlp';
 
 // Error budgets from telemetry feed the scheduler's budget gate: a service burning its budget in
 // both the 1 h and the 6 h window holds its next experiment back, with the reason.
 
 const START_MS = Date.UTC(2026, 10, 29, 9, 0, 0);
 const HOUR_MS = 60 * 60 * 1_000;
-const nanos = (ms: number): string => `${BigInt(ms) * 1_000_000n}`;
-const text = (value: string) => ({ stringValue: value });
-
 let server: TestServer;
 let clock: ManualClock;
 
@@ -17,43 +15,15 @@ afterEach(async () => {
   await server.stop();
 });
 
+/** Both arms of `key`, half the requests and errors each. */
 async function sendRequests(key: string, requests: number, errors: number): Promise<void> {
-  const metric = (name: string, value: number) => ({
-    name,
-    sum: {
-      aggregationTemporality: 1,
-      isMonotonic: true,
-      dataPoints: ['treatment', 'control'].map((variant) => ({
-        attributes: [
-          { key: 'runway.experiment', value: text(key) },
-          { key: 'runway.variant', value: text(variant) },
-        ],
-        startTimeUnixNano: nanos(clock.now() - 1_000),
-        timeUnixNano: nanos(clock.now()),
-        asInt: String(value / 2),
-      })),
-    },
-  });
-  const response = await fetch(`${server.url}/v1/metrics`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.tokens.alice}` },
-    body: JSON.stringify({
-      resourceMetrics: [
-        {
-          resource: { attributes: [{ key: 'service.name', value: text('checkout') }] },
-          scopeMetrics: [
-            {
-              metrics: [
-                metric('runway.requests', requests),
-                metric('runway.requests.errors', errors),
-              ],
-            },
-          ],
-        },
-      ],
-    }),
-  });
-  expect(await response.json()).toEqual({});
+  const half = (value: number) => ({ treatment: value / 2, control: value / 2 });
+  const metrics = [
+    deltaSum('runway.requests', key, half(requests), clock.now()),
+    deltaSum('runway.requests.errors', key, half(errors), clock.now()),
+  ];
+  const sent = await postMetrics(server.url, server.tokens.alice, 'checkout', metrics);
+  expect(sent).toEqual({ status: 200, body: {} });
 }
 
 describe('error budgets from telemetry', () => {

@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/src/clock';
 import { makeSpec, startTestServer, type TestServer } from '../support/harness';
+import { deltaSum, postMetrics } from '../support/otlp';
 
 // A regression that shows at full exposure: the experiment completed, its dependent started on
 // that completion, then its telemetry breaches during the bake. The guardrail engine rolls it
 // back with the dependent, audits the evidence, pages, and OFREP serves control for both.
 
 const START_MS = Date.UTC(2026, 10, 29, 10, 0, 0);
-const nanos = (ms: number): string => `${BigInt(ms) * 1_000_000n}`;
-const text = (value: string) => ({ stringValue: value });
-
 let server: TestServer;
 let clock: ManualClock;
 
@@ -18,44 +16,12 @@ afterEach(async () => {
 });
 
 async function sendTreatment(key: string, requests: number, errors: number): Promise<void> {
-  const metric = (name: string, value: number) => ({
-    name,
-    sum: {
-      aggregationTemporality: 1,
-      isMonotonic: true,
-      dataPoints: [
-        {
-          attributes: [
-            { key: 'runway.experiment', value: text(key) },
-            { key: 'runway.variant', value: text('treatment') },
-          ],
-          startTimeUnixNano: nanos(clock.now() - 1_000),
-          timeUnixNano: nanos(clock.now()),
-          asInt: String(value),
-        },
-      ],
-    },
-  });
-  const response = await fetch(`${server.url}/v1/metrics`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.tokens.alice}` },
-    body: JSON.stringify({
-      resourceMetrics: [
-        {
-          resource: { attributes: [{ key: 'service.name', value: text('payments') }] },
-          scopeMetrics: [
-            {
-              metrics: [
-                metric('runway.requests', requests),
-                metric('runway.requests.errors', errors),
-              ],
-            },
-          ],
-        },
-      ],
-    }),
-  });
-  expect(await response.json()).toEqual({});
+  const metrics = [
+    deltaSum('runway.requests', key, { treatment: requests }, clock.now()),
+    deltaSum('runway.requests.errors', key, { treatment: errors }, clock.now()),
+  ];
+  const sent = await postMetrics(server.url, server.tokens.alice, 'payments', metrics);
+  expect(sent).toEqual({ status: 200, body: {} });
 }
 
 async function flagVariant(key: string, targetingKey: string): Promise<unknown> {

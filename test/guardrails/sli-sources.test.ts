@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
 import { ManualClock } from '../../server/src/clock';
+import type { Variant } from '../../server/src/telemetry/metric-point';
 import { makeSpec, startTestServer, type TestServer } from '../support/harness';
+import { armAttributes, deltaSum, nanos, postMetrics } from '../support/otlp';
 
 // SLI definitions through the API, and guardrails computed from each kind of source: a ratio of
 // a service's own OTLP metrics, a quantile of a histogram, and PromQL with no Prometheus.
 
 const START_MS = Date.UTC(2026, 10, 29, 6, 0, 0);
-const nanos = (ms: number): string => `${BigInt(ms) * 1_000_000n}`;
-const text = (value: string) => ({ stringValue: value });
 
 let server: TestServer;
 let clock: ManualClock;
@@ -22,52 +22,19 @@ async function boot(env: NodeJS.ProcessEnv = {}): Promise<void> {
   server = await startTestServer({ clock, guardrailLoop: false, env });
 }
 
-function armAttributes(key: string, variant: string) {
-  return [
-    { key: 'runway.experiment', value: text(key) },
-    { key: 'runway.variant', value: text(variant) },
-  ];
+async function post(metrics: unknown[]): Promise<void> {
+  const sent = await postMetrics(server.url, server.tokens.alice, 'checkout', metrics);
+  expect(sent).toEqual({ status: 200, body: {} });
 }
 
-async function postMetrics(metrics: unknown[]): Promise<void> {
-  const response = await fetch(`${server.url}/v1/metrics`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.tokens.alice}` },
-    body: JSON.stringify({
-      resourceMetrics: [
-        {
-          resource: { attributes: [{ key: 'service.name', value: text('checkout') }] },
-          scopeMetrics: [{ scope: { name: 'test' }, metrics }],
-        },
-      ],
-    }),
-  });
-  expect(response.status).toBe(200);
-  expect(await response.json()).toEqual({});
-}
-
-function deltaSum(name: string, key: string, variant: string, value: number) {
-  return {
-    name,
-    sum: {
-      aggregationTemporality: 1,
-      isMonotonic: true,
-      dataPoints: [
-        {
-          attributes: armAttributes(key, variant),
-          startTimeUnixNano: nanos(clock.now() - 1_000),
-          timeUnixNano: nanos(clock.now()),
-          asInt: String(value),
-        },
-      ],
-    },
-  };
+function sum(name: string, key: string, variant: Variant, value: number) {
+  return deltaSum(name, key, { [variant]: value }, clock.now());
 }
 
 const BOUNDS = [50, 100, 200, 400, 800, 1600];
 
 /** A delta histogram of `count` latencies spread over the buckets with the given shares. */
-function latencyHistogram(key: string, variant: string, shares: number[], count: number) {
+function latencyHistogram(key: string, variant: Variant, shares: number[], count: number) {
   const bucketCounts = shares.map((share) => Math.round(share * count));
   const total = bucketCounts.reduce((sum, value) => sum + value, 0);
   return {
@@ -183,11 +150,11 @@ describe('SLI definitions', () => {
     ]);
     clock.advance(5_000);
     // The catalogue's default metrics say healthy; the service's own say 5% errors.
-    await postMetrics([
-      deltaSum('runway.requests', 'checkout-own', 'treatment', 10_000),
-      deltaSum('runway.requests.errors', 'checkout-own', 'treatment', 0),
-      deltaSum('http.server.requests', 'checkout-own', 'treatment', 10_000),
-      deltaSum('http.server.errors', 'checkout-own', 'treatment', 500),
+    await post([
+      sum('runway.requests', 'checkout-own', 'treatment', 10_000),
+      sum('runway.requests.errors', 'checkout-own', 'treatment', 0),
+      sum('http.server.requests', 'checkout-own', 'treatment', 10_000),
+      sum('http.server.errors', 'checkout-own', 'treatment', 500),
     ]);
     const [outcome] = server.runway.guardrails.evaluateRunning(clock.now());
     expect(outcome?.decision).toMatchObject({ kind: 'rollback', sli: 'error_rate' });
@@ -203,7 +170,7 @@ describe('SLI definitions', () => {
     // Control's p95 sits in (200, 400]; treatment's in (800, 1600].
     const control = [0.3, 0.3, 0.3, 0.08, 0.02, 0, 0];
     const treatment = [0.2, 0.2, 0.2, 0.2, 0.1, 0.08, 0.02];
-    await postMetrics([
+    await post([
       latencyHistogram('slow-search', 'control', control, 5_000),
       latencyHistogram('slow-search', 'treatment', treatment, 5_000),
     ]);
