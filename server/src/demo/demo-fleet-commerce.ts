@@ -16,9 +16,6 @@ const paymentsCore: DemoExperiment[] = [
     risk: 'medium',
     stages: stages([1, '1m'], [10, '1m30s'], [50, '2m', 'approve'], [100, '2m']),
     guardrails: GUARDS.backend,
-    // Among the first to start, and a chain of three waits on it: its treatment's errors climb
-    // after 45 s, and the guardrail engine rolls it back.
-    scenario: 'degrades',
   },
   {
     key: 'payments-3ds2-challenge',

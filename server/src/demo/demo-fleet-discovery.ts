@@ -161,6 +161,9 @@ const messaging: DemoExperiment[] = [
     risk: 'medium',
     stages: stages([5, '1m'], [25, '1m30s'], [60, '2m']),
     guardrails: GUARDS.backend,
+    // Among the first to complete, and the digest starts on it: 10 s into its bake, at full
+    // exposure, its errors climb, and the engine rolls it back with the digest just started.
+    scenario: 'degrades_after_completion',
   },
   {
     key: 'notifications-push-reengagement',

@@ -18,6 +18,12 @@ const REVIEW_MIN_MS = 60_000;
 const STAGE_REVIEW_MIN_MS = 30_000;
 const HUMAN_PAUSE_MIN_MS = 60_000;
 const GUARDRAIL_PAUSE_MIN_MS = 90_000;
+/**
+ * People hold ramps they have watched for a while. It also keeps their holds off experiments in
+ * their first minutes, where the demo's telemetry scenarios play out (demo-scenarios.ts): the
+ * guardrail engine, not a person, is meant to catch those.
+ */
+const HOLD_AFTER_RUNNING_MS = 6 * 60_000;
 
 /**
  * The demo crew at work: release managers review approvals, owners look into paused experiments,
@@ -167,7 +173,11 @@ function maybeHoldARamp(ctx: SimContext): void {
   if (ctx.open.some((view) => view.state === 'paused' && isFleet(ctx, view))) return;
   if (!chance(ctx, 0.008)) return;
   const running = ctx.open.filter(
-    (view) => view.state === 'running' && isFleet(ctx, view) && !ctx.touched.has(view.key),
+    (view) =>
+      view.state === 'running' &&
+      isFleet(ctx, view) &&
+      !ctx.touched.has(view.key) &&
+      elapsedSince(ctx, startedAtMs(ctx, view.key)) >= HOLD_AFTER_RUNNING_MS,
   );
   if (running.length === 0) return;
   const view = pick(ctx, running);
@@ -181,6 +191,12 @@ function maybeHoldARamp(ctx: SimContext): void {
   ]);
   attempt(ctx, view.key, `${actor.name} paused ${view.key}`, () =>
     ctx.runway.experiments.pause(view.key, row.version, reason, actor),
+  );
+}
+
+function startedAtMs(ctx: SimContext, key: string): number | null {
+  return (
+    ctx.runway.experimentStore.history(key).find((entry) => entry.event === 'start')?.at ?? null
   );
 }
 

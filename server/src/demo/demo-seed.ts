@@ -15,7 +15,11 @@ export const DEMO_FLEET: readonly DemoExperiment[] = [...COMMERCE_FLEET, ...DISC
 
 const DAY_MS = 86_400_000;
 
-/** Service SLOs and where their error budgets stand this morning: notifications burned most of its budget. */
+/**
+ * Service SLOs and where their error budgets stand this morning: identity burned most of its
+ * budget in last night's credential-stuffing attack. Once the demo's telemetry measures a
+ * service, Runway computes its budget from that instead.
+ */
 const SERVICE_HEALTH: Record<
   Service,
   { objective: number; remainingFraction: number; burnRate: number }
@@ -24,8 +28,8 @@ const SERVICE_HEALTH: Record<
   'payments-api': { objective: 0.9995, remainingFraction: 0.41, burnRate: 1.1 },
   search: { objective: 0.999, remainingFraction: 0.77, burnRate: 0.5 },
   catalog: { objective: 0.995, remainingFraction: 0.55, burnRate: 0.9 },
-  identity: { objective: 0.9995, remainingFraction: 0.68, burnRate: 0.7 },
-  notifications: { objective: 0.99, remainingFraction: 0.04, burnRate: 1.6 },
+  identity: { objective: 0.9995, remainingFraction: 0.04, burnRate: 1.6 },
+  notifications: { objective: 0.99, remainingFraction: 0.68, burnRate: 0.7 },
 };
 
 const FROZEN_SERVICE: Service = 'catalog';

@@ -6,7 +6,7 @@ import { RELEASE_MANAGERS } from './demo-crew';
 import {
   DEGRADE_RAMP_MS,
   DEGRADED_ERROR_RATE,
-  ONSET_AFTER_START_MS,
+  ONSET_MS,
   FIRST_TURN_AFTER_SEED_MS,
   planScenarios,
   treatmentCondition,
@@ -17,7 +17,8 @@ import { DemoTraffic, httpTrafficSender, type TrafficStep } from './demo-traffic
 import { latencyHistogram, LATENCY_BOUNDS_MS } from './demo-traffic-model';
 import { DEMO_EPOCH_MS, driveDemo, startDemoHarness, type DemoHarness } from './demo-test-kit';
 
-const DEGRADING = 'payments-api-v3';
+const DEGRADING = 'notifications-provider-failover';
+const DEPENDENT = 'notifications-digest-v2';
 const SILENT = 'checkout-address-autocomplete';
 const ENGINE = 'runway:guardrails';
 
@@ -44,7 +45,7 @@ describe('twenty minutes of the demo on a real server, judged by the real guardr
     const first = steps[0]!;
     expect(first.exports.map((entry) => entry.service).sort()).toEqual([
       'checkout',
-      'identity',
+      'notifications',
       'payments-api',
       'search',
     ]);
@@ -57,10 +58,10 @@ describe('twenty minutes of the demo on a real server, judged by the real guardr
     // What the guardrails read arrived, per arm, under the experiment's key.
     const { telemetry } = harness.server.runway;
     const requests = (variant: 'treatment' | 'control'): number =>
-      telemetry.aggregate(DEGRADING, variant, 'runway.requests', 0, Number.MAX_SAFE_INTEGER).sum
-        ?.total ?? 0;
+      telemetry.aggregate('payments-api-v3', variant, 'runway.requests', 0, Number.MAX_SAFE_INTEGER)
+        .sum?.total ?? 0;
     expect(requests('treatment')).toBeGreaterThan(1_000);
-    expect(requests('control')).toBeGreaterThan(requests('treatment'));
+    expect(requests('control')).toBeGreaterThan(1_000);
     // Paused keeps its exposure, so its apps keep sending.
     const pausedAt = rowsOf(SILENT, 'pause')[0]!.at;
     const resumedAt = rowsOf(SILENT, 'resume')[0]?.at ?? Infinity;
@@ -74,37 +75,70 @@ describe('twenty minutes of the demo on a real server, judged by the real guardr
     }
   });
 
-  it('rolls the degrading experiment back on its own within seconds, with the evidence in the audit log', () => {
+  it('rolls the experiment that breaks after completing back on its own within seconds, with the dependent that started on it', () => {
+    const [completed] = rowsOf(DEGRADING, 'complete');
     const [rollback] = rowsOf(DEGRADING, 'rollback');
-    expect(rollback).toMatchObject({ actor: ENGINE, fromState: 'running', toState: 'rolled_back' });
-    const onsetMs = startOf(DEGRADING) + ONSET_AFTER_START_MS.degrades;
+    expect(rollback).toMatchObject({
+      actor: ENGINE,
+      fromState: 'completed',
+      toState: 'rolled_back',
+      cause: null,
+    });
+    const onsetMs = completed!.at + ONSET_MS.degrades_after_completion;
     expect(rollback!.at - onsetMs).toBeGreaterThan(0);
-    expect(rollback!.at - onsetMs).toBeLessThanOrEqual(30_000);
-    expect(rollback!.reason).toMatch(
-      /^guardrail error_rate failed: estimate 0\.0\d+ vs max 0\.01 \(\d+ treatment \/ \d+ control samples, bound 0\.01\)$/,
-    );
-    // Its prerequisites-to-be were queued, not live, so nothing else was rolled back with it;
-    // a release manager aborts the one waiting on it, naming it, and none of them ever starts.
-    const [abort] = rowsOf('payments-3ds2-challenge', 'abort');
+    expect(rollback!.at - onsetMs).toBeLessThanOrEqual(20_000);
+    expect(rollback!.at - startOf(DEGRADING)).toBeLessThanOrEqual(5 * 60_000);
+    const evidence =
+      /^guardrail error_rate failed: estimate 0\.0\d+ vs max 0\.01 \(\d+ treatment \/ \d+ control samples, bound 0\.01\)$/;
+    expect(rollback!.reason).toMatch(evidence);
+    // The dependent started on its completion and went down with it, in the same cascade.
+    expect(startOf(DEPENDENT)).toBeGreaterThan(completed!.at);
+    const [cascade] = rowsOf(DEPENDENT, 'rollback');
+    expect(cascade).toMatchObject({
+      actor: ENGINE,
+      fromState: 'running',
+      toState: 'rolled_back',
+      cause: DEGRADING,
+      at: rollback!.at,
+    });
+    expect(cascade!.reason).toBe(`cascade from ${DEGRADING}: ${rollback!.reason}`);
+    expect(cascade!.seq).toBeLessThan(rollback!.seq);
+    // What waited further down the chain can never start: a release manager aborts it.
+    const [abort] = rowsOf('notifications-smart-send-time', 'abort');
     expect(RELEASE_MANAGERS).toContain(abort!.actor);
-    expect(abort!.reason).toContain(`Prerequisite ${DEGRADING} was rolled back`);
-    for (const key of [
-      'payments-3ds2-challenge',
-      'checkout-one-click',
-      'checkout-saved-cards-upsell',
-    ])
-      expect(rowsOf(key, 'start'), key).toEqual([]);
+    expect(abort!.reason).toContain(`Prerequisite ${DEPENDENT} was rolled back`);
+    // While it baked, completed and serving everyone, only its treatment sent telemetry.
+    const baking = steps.filter(
+      (step) =>
+        step.toMs > completed!.at && step.toMs <= rollback!.at && step.conditions.has(DEGRADING),
+    );
+    expect(baking.length).toBeGreaterThan(0);
+    for (const step of baking) {
+      const arms = step.exports
+        .flatMap((entry) => entry.arms)
+        .filter((arm) => arm.experiment === DEGRADING);
+      expect(arms.map((arm) => arm.variant)).toEqual(['treatment']);
+    }
   });
 
   it('pauses the experiment whose treatment telemetry stopped, and it sends again once paused', () => {
     const [pause] = rowsOf(SILENT, 'pause');
     expect(pause).toMatchObject({ actor: ENGINE, fromState: 'running', toState: 'paused' });
     expect(pause!.reason).toMatch(/^guardrails: no treatment telemetry for 120000 ms/);
-    const onsetMs = startOf(SILENT) + ONSET_AFTER_START_MS.goes_silent;
-    // A whole window (2 min) after the treatment's last export.
+    const onsetMs = startOf(SILENT) + ONSET_MS.goes_silent;
+    // A whole window (2 min) after its treatment last sent, or after its stage started if later.
     const lastSentMs = steps.filter((step) => step.toMs < onsetMs).at(-1)!.toMs;
-    expect(pause!.at - lastSentMs).toBeGreaterThan(120_000);
-    expect(pause!.at - lastSentMs).toBeLessThanOrEqual(120_000 + 5_000);
+    const stageStartMs = audit
+      .filter(
+        (row) =>
+          row.experimentKey === SILENT &&
+          ['experiment.start', 'experiment.advance'].includes(row.action) &&
+          row.at < pause!.at,
+      )
+      .at(-1)!.at;
+    const silentSinceMs = Math.max(lastSentMs, stageStartMs);
+    expect(pause!.at - silentSinceMs).toBeGreaterThan(120_000);
+    expect(pause!.at - silentSinceMs).toBeLessThanOrEqual(120_000 + 5_000);
     expect(pause!.at - startOf(SILENT)).toBeLessThanOrEqual(4 * 60_000);
     const silentSteps = steps.filter((step) => step.toMs > onsetMs && step.toMs <= pause!.at);
     expect(silentSteps.every((step) => step.conditions.get(SILENT) === 'silent')).toBe(true);
@@ -120,8 +154,9 @@ describe('twenty minutes of the demo on a real server, judged by the real guardr
         row.actor === ENGINE && ['experiment.pause', 'experiment.rollback'].includes(row.action),
     );
     expect(engineActions.length).toBeGreaterThanOrEqual(3);
+    // Each on a misbehaving experiment, or in the cascade of one.
     for (const row of engineActions)
-      expect(misbehaving, row.experimentKey!).toContain(row.experimentKey);
+      expect(misbehaving, row.experimentKey!).toContain(row.cause ?? row.experimentKey);
     const count = (action: string): number =>
       audit.filter((row) => row.action === `experiment.${action}`).length;
     expect(count('advance')).toBeGreaterThanOrEqual(15);
@@ -145,18 +180,31 @@ describe('twenty minutes of the demo on a real server, judged by the real guardr
     }
   });
 
-  it('takes turns after the first minutes: another experiment degrades and is rolled back', () => {
-    const turns = steps.flatMap((step) => step.scenarios).filter((plan) => plan.turn > 0);
-    const degraded = turns.find((plan) => plan.scenario === 'degrades');
-    expect(degraded).toBeDefined();
-    // The first experiment to start after the turn, 45 s into its run.
-    const turnAtMs = DEMO_EPOCH_MS + FIRST_TURN_AFTER_SEED_MS;
-    const firstAfter = audit.find((row) => row.action === 'experiment.start' && row.at >= turnAtMs);
-    expect(degraded!.key).toBe(firstAfter!.experimentKey);
-    expect(degraded!.onsetMs).toBe(firstAfter!.at + ONSET_AFTER_START_MS.degrades);
-    const [rollback] = rowsOf(degraded!.key, 'rollback');
+  it('takes turns after the first minutes: another experiment goes silent, another degrades', () => {
+    const turns = new Map(
+      steps
+        .flatMap((step) => step.scenarios)
+        .filter((plan) => plan.turn > 0)
+        .map((plan) => [plan.turn, plan]),
+    );
+    const silent = turns.get(1)!;
+    const degraded = turns.get(2)!;
+    expect([silent.scenario, degraded.scenario]).toEqual(['goes_silent', 'degrades']);
+    // Each the first experiment to start after its turn, some seconds into its run.
+    for (const plan of [silent, degraded]) {
+      const turnAtMs = DEMO_EPOCH_MS + FIRST_TURN_AFTER_SEED_MS + (plan.turn - 1) * TURN_EVERY_MS;
+      const firstAfter = audit.find(
+        (row) => row.action === 'experiment.start' && row.at >= turnAtMs,
+      );
+      expect(plan.key).toBe(firstAfter!.experimentKey);
+      expect(plan.onsetMs).toBe(firstAfter!.at + ONSET_MS[plan.scenario]);
+    }
+    const [pause] = rowsOf(silent.key, 'pause');
+    expect(pause).toMatchObject({ actor: ENGINE });
+    expect(pause!.reason).toMatch(/no treatment telemetry/);
+    const [rollback] = rowsOf(degraded.key, 'rollback');
     expect(rollback?.actor).toBe(ENGINE);
-    expect(rollback!.at - degraded!.onsetMs).toBeLessThanOrEqual(45_000);
+    expect(rollback!.at - degraded.onsetMs).toBeLessThanOrEqual(45_000);
   });
 });
 
@@ -168,67 +216,79 @@ describe('planScenarios', () => {
   const seedAtMs = DEMO_EPOCH_MS;
   const firstTurnMs = seedAtMs + FIRST_TURN_AFTER_SEED_MS;
 
-  const started = (key: string, atMs: number, stageCount = 3) => ({ key, atMs, stageCount });
+  const event = (key: string, atMs: number, stageCount = 3, required = false) => ({
+    key,
+    atMs,
+    stageCount,
+    required,
+  });
+  const plan = (nowMs: number, starts: ReturnType<typeof event>[], completions = starts) =>
+    planScenarios({ seedAtMs, nowMs, starts, completions, designated });
 
-  it('starts the designated scenarios a little after their experiment starts', () => {
+  it('plays the designated scenarios a little after their experiment starts or completes', () => {
+    const designatedOnly = new Map<string, Scenario>([
+      ['breaks', 'degrades_after_completion'],
+      ['quiet-one', 'goes_silent'],
+    ]);
     const plans = planScenarios({
       seedAtMs,
       nowMs: seedAtMs + 60_000,
-      starts: [
-        started('bad-one', seedAtMs),
-        started('quiet-one', seedAtMs + 5_000),
-        started('fine-one', seedAtMs),
-      ],
-      designated,
+      starts: [event('breaks', seedAtMs), event('quiet-one', seedAtMs + 5_000)],
+      completions: [event('breaks', seedAtMs + 50_000)],
+      designated: designatedOnly,
     });
     expect(plans).toEqual([
-      { key: 'bad-one', scenario: 'degrades', onsetMs: seedAtMs + 45_000, turn: 0 },
+      {
+        key: 'breaks',
+        scenario: 'degrades_after_completion',
+        onsetMs: seedAtMs + 60_000,
+        turn: 0,
+      },
       { key: 'quiet-one', scenario: 'goes_silent', onsetMs: seedAtMs + 35_000, turn: 0 },
     ]);
   });
 
-  it('gives each turn to the next experiment to start, alternating, and sticks to it', () => {
-    const secondTurnMs = firstTurnMs + TURN_EVERY_MS;
+  it('gives turns in rotation to the next experiment to start, start, or complete, and sticks to them', () => {
+    const second = firstTurnMs + TURN_EVERY_MS;
+    const third = second + TURN_EVERY_MS;
     const starts = [
-      started('before', firstTurnMs - 1),
-      started('bad-one', firstTurnMs),
-      started('first', firstTurnMs + 10_000),
-      started('also-first-window', firstTurnMs + 20_000),
-      started('single-stage', secondTurnMs + 5_000, 1),
-      started('second', secondTurnMs + 60_000),
+      event('before', firstTurnMs - 1),
+      event('bad-one', firstTurnMs),
+      // Silence needs a second stage: the single-stage experiment is passed over.
+      event('single-stage', firstTurnMs + 5_000, 1),
+      event('first', firstTurnMs + 10_000),
+      event('also-first-window', firstTurnMs + 20_000),
+      event('second', second + 60_000),
+    ];
+    const completions = [
+      event('nothing-requires-it', third + 1_000),
+      event('required', third + 2_000, 3, true),
     ];
     const at = (nowMs: number) =>
-      planScenarios({ seedAtMs, nowMs, starts, designated }).filter((plan) => plan.turn > 0);
-    const first = { key: 'first', scenario: 'degrades', onsetMs: firstTurnMs + 55_000, turn: 1 };
-    const second = {
-      key: 'second',
-      scenario: 'goes_silent',
-      onsetMs: secondTurnMs + 90_000,
-      turn: 2,
-    };
+      plan(nowMs, starts, completions).filter((entry) => entry.turn > 0);
+    const turns = [
+      { key: 'first', scenario: 'goes_silent', onsetMs: firstTurnMs + 40_000, turn: 1 },
+      { key: 'second', scenario: 'degrades', onsetMs: second + 105_000, turn: 2 },
+      // A break after completion needs dependents to take down.
+      {
+        key: 'required',
+        scenario: 'degrades_after_completion',
+        onsetMs: third + 12_000,
+        turn: 3,
+      },
+    ];
     expect(at(firstTurnMs - 1)).toEqual([]);
-    expect(at(firstTurnMs + 20_000)).toEqual([first]);
-    expect(at(secondTurnMs - 1)).toEqual([first]);
-    // Silence needs a second stage: the single-stage experiment is passed over.
-    expect(at(secondTurnMs + 60_000)).toEqual([first, second]);
+    expect(at(firstTurnMs + 20_000)).toEqual(turns.slice(0, 1));
+    expect(at(second - 1)).toEqual(turns.slice(0, 1));
+    expect(at(third + 60_000)).toEqual(turns);
     // Long after, the old turns are over.
     expect(at(firstTurnMs + 10 * TURN_EVERY_MS)).toEqual([]);
   });
 
-  it('skips a turn when nothing starts during it, rather than taking the next turn’s experiment', () => {
-    const plans = planScenarios({
-      seedAtMs,
-      nowMs: firstTurnMs + TURN_EVERY_MS + 60_000,
-      starts: [started('late', firstTurnMs + TURN_EVERY_MS + 1_000)],
-      designated,
-    });
-    expect(plans).toEqual([
-      {
-        key: 'late',
-        scenario: 'goes_silent',
-        onsetMs: firstTurnMs + TURN_EVERY_MS + 31_000,
-        turn: 2,
-      },
+  it('skips a turn when nothing qualifies during it, rather than taking the next turn’s experiment', () => {
+    const late = firstTurnMs + TURN_EVERY_MS + 1_000;
+    expect(plan(late + 60_000, [event('late', late)], [])).toEqual([
+      { key: 'late', scenario: 'degrades', onsetMs: late + 45_000, turn: 2 },
     ]);
   });
 
@@ -236,7 +296,8 @@ describe('planScenarios', () => {
     const plans = planScenarios({
       seedAtMs: null,
       nowMs: firstTurnMs + TURN_EVERY_MS,
-      starts: [started('any', firstTurnMs + 60_000)],
+      starts: [event('any', firstTurnMs + 60_000)],
+      completions: [],
       designated,
     });
     expect(plans).toEqual([]);
@@ -322,6 +383,28 @@ describe('DemoTraffic', () => {
     clock.advance(5_000);
     expect((await traffic.step()).problems).toEqual([]);
     expect(lines).toEqual([lines[0], 'runway demo: sending simulated telemetry works again']);
+  });
+
+  it("keeps a service's traffic coming through its last experiment once all of them have ended", async () => {
+    const demo = await startDemoHarness();
+    try {
+      const { runway } = demo.server;
+      runway.scheduler.tick();
+      const row = runway.experimentStore.get('payments-api-v3')!;
+      const admin: Actor = { userId: null, name: 'setup', role: 'admin' };
+      runway.experiments.rollback('payments-api-v3', row.version, 'withdrawn by hand', admin);
+      demo.clock.advance(5_000);
+      const step = await demo.traffic.step();
+      expect(step.problems).toEqual([]);
+      const payments = step.exports.find((entry) => entry.service === 'payments-api')!;
+      // Rolled back serves control to everyone in its layer.
+      expect(payments.arms.map((arm) => [arm.experiment, arm.variant])).toEqual([
+        ['payments-api-v3', 'control'],
+      ]);
+      expect(payments.arms[0]!.sample.requests).toBeGreaterThan(0.9 * 15_000 * 5);
+    } finally {
+      await demo.stop();
+    }
   });
 
   it('sends nothing for a database that was never seeded as a demo', async () => {

@@ -1,13 +1,14 @@
 import type { ExperimentView } from '../../../shared/src/api-types';
+import type { ExperimentRow } from '../experiments/experiment-store';
 import { GUARDRAIL_ACTOR } from '../guardrails/guardrail-service';
 import type { Runway } from '../runway';
 import { DEMO_READER, resolveCrew, type Crew } from './demo-crew';
 import { countDataPoints, otlpMetricsBody, type ArmPoints, type ServiceExport } from './demo-otlp';
 import {
-  oldestRelevantStartMs,
+  oldestRelevantEventMs,
   planScenarios,
   treatmentCondition,
-  type ExperimentStart,
+  type ExperimentEvent,
   type Scenario,
   type ScenarioPlan,
   type TreatmentCondition,
@@ -33,7 +34,9 @@ type JsonObject = Record<string, unknown>;
 const FIRST_STEP_MS = 5_000;
 /** After a stall (a sleeping laptop) a step covers at most this much, not one huge burst. */
 const MAX_STEP_MS = 30_000;
-const START_ROWS_READ = 500;
+const EVENT_ROWS_READ = 500;
+/** Completed experiments keep sending a step beyond their bake, so its last look has data. */
+const BAKE_MARGIN_MS = 10_000;
 const SEND_TIMEOUT_MS = 10_000;
 
 export interface SendOutcome {
@@ -108,6 +111,19 @@ export interface DemoTrafficOptions {
   log?: (line: string) => void;
 }
 
+interface RecentEvent {
+  readonly key: string;
+  readonly atMs: number;
+}
+
+type TurnTraits = Pick<ExperimentEvent, 'stageCount' | 'required'>;
+
+/** An experiment that sends telemetry this step, and the share of the layer each arm sees. */
+interface Watched {
+  readonly view: ExperimentView;
+  readonly shares: { readonly treatment: number; readonly control: number | null };
+}
+
 /** The seeded fleet's designated misbehavers, from the fleet definition. */
 const DESIGNATED: ReadonlyMap<string, Scenario> = new Map(
   DEMO_FLEET.flatMap((experiment) =>
@@ -120,8 +136,8 @@ export class DemoTraffic {
   private failing = false;
   private readonly random: Random;
   private readonly log: (line: string) => void;
-  /** Per key: see turnStageCount. Specs and authors never change. */
-  private readonly stageCounts = new Map<string, number | null>();
+  /** Per key, once it has ended: see turnTraits. */
+  private readonly turnTraitsByKey = new Map<string, TurnTraits | null>();
 
   constructor(
     private readonly runway: Runway,
@@ -153,18 +169,18 @@ export class DemoTraffic {
     if (!crew || nowMs <= fromMs) {
       return { fromMs, toMs: nowMs, exports: [], conditions: new Map(), scenarios: [], points: 0 };
     }
-    const scenarios = this.scenarios(crew, nowMs);
+    const starts = this.events('experiment.start', nowMs);
+    const completions = this.events('experiment.complete', nowMs);
+    const scenarios = this.scenarios(crew, nowMs, starts, completions);
     const planByKey = new Map(scenarios.map((plan) => [plan.key, plan]));
     const seconds = (nowMs - fromMs) / 1_000;
     const byService = new Map<string, ArmPoints[]>();
     const conditions = new Map<string, TreatmentCondition['kind']>();
-    const active = this.runway.experiments.list({ states: ['running', 'paused'] }, DEMO_READER);
-    for (const view of active) {
-      if (view.guardrails.length === 0 || view.exposurePercent <= 0) continue;
+    for (const { view, shares } of this.watched(nowMs, completions)) {
       const condition = this.condition(view, planByKey.get(view.key), nowMs);
       conditions.set(view.key, condition.kind);
       const arms = byService.get(view.service) ?? [];
-      arms.push(...this.arms(view, condition, seconds));
+      arms.push(...this.arms(view, shares, condition, seconds));
       byService.set(view.service, arms);
     }
     const exports = [...byService]
@@ -174,11 +190,78 @@ export class DemoTraffic {
     return { fromMs, toMs: nowMs, exports, conditions, scenarios, points };
   }
 
-  private arms(view: ExperimentView, condition: TreatmentCondition, seconds: number): ArmPoints[] {
+  /**
+   * Who sends: running and paused experiments (paused keeps its exposure) at their exposure,
+   * with control on the rest of the layer; and completed ones for as long as the engine bakes
+   * them (their longest guardrail window), treatment only, since completed serves everyone.
+   */
+  private watched(nowMs: number, completions: readonly RecentEvent[]): Watched[] {
+    const watched: Watched[] = [];
+    for (const view of this.runway.experiments.list(
+      { states: ['running', 'paused'] },
+      DEMO_READER,
+    )) {
+      if (view.guardrails.length === 0 || view.exposurePercent <= 0) continue;
+      watched.push({
+        view,
+        shares: {
+          treatment: armShare('treatment', view.exposurePercent),
+          control: armShare('control', view.exposurePercent),
+        },
+      });
+    }
+    for (const completion of completions) {
+      const view = this.runway.experiments.get(completion.key, DEMO_READER);
+      if (view.state !== 'completed' || view.guardrails.length === 0) continue;
+      const bakeMs = Math.max(...view.guardrails.map((guardrail) => guardrail.windowMs));
+      if (nowMs - view.stateChangedAtMs > bakeMs + BAKE_MARGIN_MS) continue;
+      watched.push({ view, shares: { treatment: 1, control: null } });
+    }
+    return [...watched, ...this.keepAlive(watched)];
+  }
+
+  /**
+   * A service whose experiments have all ended still serves traffic, and its apps still tag it
+   * with the flags they evaluate: the last experiment that ran there reports its arm for the
+   * whole layer (treatment if it completed, control if it was rolled back). Without that, a
+   * service whose error budget an incident overspent would send nothing more, its measured
+   * budget would never recover, and the budget gate would hold it for the telemetry retention.
+   */
+  private keepAlive(watched: readonly Watched[]): Watched[] {
+    const covered = new Set(watched.map((entry) => entry.view.service));
+    const extra: Watched[] = [];
+    for (const service of Object.keys(SERVICE_TRAFFIC)) {
+      if (covered.has(service)) continue;
+      let last: ExperimentRow | null = null;
+      for (const row of this.runway.experimentStore.list({
+        service,
+        states: ['completed', 'rolled_back'],
+      })) {
+        if (!last || row.stateChangedAt > last.stateChangedAt) last = row;
+      }
+      if (!last) continue;
+      const view = this.runway.experiments.get(last.key, DEMO_READER);
+      extra.push({
+        view,
+        shares:
+          view.state === 'completed'
+            ? { treatment: 1, control: null }
+            : { treatment: 0, control: 1 },
+      });
+    }
+    return extra;
+  }
+
+  private arms(
+    view: ExperimentView,
+    shares: Watched['shares'],
+    condition: TreatmentCondition,
+    seconds: number,
+  ): ArmPoints[] {
     const profile = SERVICE_TRAFFIC[view.service] ?? DEFAULT_TRAFFIC;
     const traits = experimentTraits(view.key);
     const withSessions = view.guardrails.some((guardrail) => guardrail.sli === 'conversion');
-    const arm = (variant: 'treatment' | 'control'): ArmPoints => ({
+    const arm = (variant: 'treatment' | 'control', share: number): ArmPoints => ({
       experiment: view.key,
       variant,
       withSessions,
@@ -189,12 +272,17 @@ export class DemoTraffic {
           : condition.kind === 'failing'
             ? { kind: 'failing', traits, errorRate: condition.errorRate }
             : { kind: 'healthy', traits },
-        armShare(variant, view.exposurePercent),
+        share,
         seconds,
         this.random,
       ),
     });
-    return condition.kind === 'silent' ? [arm('control')] : [arm('treatment'), arm('control')];
+    return [
+      ...(condition.kind === 'silent' || shares.treatment <= 0
+        ? []
+        : [arm('treatment', shares.treatment)]),
+      ...(shares.control === null ? [] : [arm('control', shares.control)]),
+    ];
   }
 
   private condition(
@@ -219,40 +307,63 @@ export class DemoTraffic {
     return treatmentCondition(plan, nowMs, healthyErrorRate, pausedByGuardrails);
   }
 
-  private scenarios(crew: Crew, nowMs: number): ScenarioPlan[] {
-    const oldestMs = oldestRelevantStartMs(nowMs);
-    const starts: ExperimentStart[] = [];
-    for (const row of this.runway.audit.list({
-      action: 'experiment.start',
-      limit: START_ROWS_READ,
-    })) {
+  /** Starts or completions recent enough for a turn or a bake, newest first. */
+  private events(action: string, nowMs: number): RecentEvent[] {
+    const oldestMs = oldestRelevantEventMs(nowMs);
+    const events: RecentEvent[] = [];
+    for (const row of this.runway.audit.list({ action, limit: EVENT_ROWS_READ })) {
       if (row.at < oldestMs) break; // newest first
-      const stageCount = row.experimentKey ? this.turnStageCount(crew, row.experimentKey) : null;
-      if (row.experimentKey && stageCount !== null)
-        starts.push({ key: row.experimentKey, atMs: row.at, stageCount });
+      if (row.experimentKey) events.push({ key: row.experimentKey, atMs: row.at });
     }
+    return events;
+  }
+
+  private scenarios(
+    crew: Crew,
+    nowMs: number,
+    starts: readonly RecentEvent[],
+    completions: readonly RecentEvent[],
+  ): ScenarioPlan[] {
+    const eligible = (events: readonly RecentEvent[]): ExperimentEvent[] =>
+      events.flatMap((event) => {
+        const traits = this.turnTraits(crew, event.key);
+        return traits ? [{ ...event, ...traits }] : [];
+      });
     const seeded = DEMO_FLEET[0] ? this.runway.experimentStore.get(DEMO_FLEET[0].key) : null;
     return planScenarios({
       seedAtMs: seeded?.createdAt ?? null,
       nowMs,
-      starts,
+      starts: eligible(starts),
+      completions: eligible(completions),
       designated: DESIGNATED,
     });
   }
 
-  /** Its stage count when it is authored by the crew and guarded (it may take a turn), else null. */
-  private turnStageCount(crew: Crew, key: string): number | null {
-    if (this.stageCounts.has(key)) return this.stageCounts.get(key)!;
+  /**
+   * What a turn needs to know of a fleet experiment with guardrails; null for any other. Specs
+   * and authors never change, and nothing can come to require an experiment once it has ended
+   * (the demo crew only builds on open work), so the answer is kept.
+   */
+  private turnTraits(crew: Crew, key: string): TurnTraits | null {
+    if (this.turnTraitsByKey.has(key)) return this.turnTraitsByKey.get(key)!;
     const row = this.runway.experimentStore.get(key);
     const spec = row
       ? (JSON.parse(row.specJson) as { guardrails?: unknown[]; stages?: unknown[] })
       : null;
-    const stageCount =
+    const traits =
       row && spec && crew.isCrew(row.authorName) && (spec.guardrails?.length ?? 0) > 0
-        ? (spec.stages?.length ?? 0)
+        ? {
+            stageCount: spec.stages?.length ?? 0,
+            required: this.runway.experimentStore.directDependents(key).length > 0,
+          }
         : null;
-    this.stageCounts.set(key, stageCount);
-    return stageCount;
+    // Until it has ended, a new experiment may still come to require it.
+    if (
+      row &&
+      (row.state === 'completed' || row.state === 'rolled_back' || row.state === 'aborted')
+    )
+      this.turnTraitsByKey.set(key, traits);
+    return traits;
   }
 
   /** Logs the first failure and the recovery, not every failing step. */

@@ -142,7 +142,7 @@ describe('seedDemoFleet', () => {
     const messages = waiting.flatMap((view) =>
       runway.gates.blockedReasons(view.key).map((reason) => reason.message),
     );
-    expect(messages).toContain('error budget of notifications at 4% (policy minimum 10%)');
+    expect(messages).toContain('error budget of identity at 4% (policy minimum 10%)');
     expect(
       messages.some((message) => message.startsWith('freeze window on catalog until 09:20 UTC')),
     ).toBe(true);

@@ -11,13 +11,19 @@ const DEFAULT_INTERVAL_MS = 5_000;
 
 /** What a newcomer can watch happen on its own in the first minutes, for the start-up banner. */
 export const DEMO_STORY: readonly string[] = (() => {
-  const degrading = DEMO_FLEET.find((experiment) => experiment.scenario === 'degrades');
+  const breaking = DEMO_FLEET.find(
+    (experiment) => experiment.scenario === 'degrades_after_completion',
+  );
   const silent = DEMO_FLEET.find((experiment) => experiment.scenario === 'goes_silent');
-  if (!degrading || !silent) return [];
+  if (!breaking || !silent) return [];
+  const dependents = DEMO_FLEET.filter((experiment) =>
+    experiment.requires?.includes(breaking.key),
+  ).map((experiment) => experiment.key);
   return [
-    `Within two minutes ${degrading.key}'s errors climb and runway:guardrails rolls it back;`,
-    `within five, ${silent.key} stops sending treatment telemetry and is paused for it;`,
-    'every five minutes after that another experiment does one or the other.',
+    `Within five minutes ${silent.key} stops sending treatment telemetry and is paused for it,`,
+    `and ${breaking.key} completes, fails at full exposure, and runway:guardrails rolls it back`,
+    `with ${dependents.join(', ')}, which had just started on it. Every five minutes after that`,
+    'another experiment goes silent, degrades, or breaks after completing.',
     'See them with: npx runway audit --actor runway:guardrails',
   ];
 })();
