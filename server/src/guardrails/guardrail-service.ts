@@ -14,8 +14,8 @@ import { evaluateGuardrail } from './evaluate-guardrail';
 import { decideGuardrails, type GuardrailCheck, type GuardrailDecision } from './guardrail-decide';
 import type { PolicyStore } from '../policy/policy-store';
 import type { SliSource } from '../../../shared/src/api-schemas';
-import { histogramMean, histogramQuantile } from './histogram-estimates';
 import type { PromqlFetch, PromqlSliSource } from './promql-sli-source';
+import { armAggregate } from './sli-aggregate';
 import type { SliAggregate } from './sli-estimates';
 
 export const GUARDRAIL_ACTOR: Actor = { userId: null, name: 'runway:guardrails', role: 'admin' };
@@ -220,30 +220,13 @@ export class GuardrailService {
         problem: `SLI ${sli} has no source defined; define one with policy.defineSli`,
       };
     }
-    switch (source.kind) {
-      case 'promql':
-        return this.deps.promql.arm({ key, variant, sli, stageStartedAtMs }, nowMs);
-      case 'ratio': {
-        const successes = telemetry.aggregate(key, variant, source.numeratorMetric, fromMs, toMs);
-        const trials = telemetry.aggregate(key, variant, source.denominatorMetric, fromMs, toMs);
-        return {
-          aggregate: {
-            kind: 'ratio',
-            successes: successes.sum?.total ?? 0,
-            trials: trials.sum?.total ?? 0,
-          },
-          problem: null,
-        };
-      }
-      case 'quantile': {
-        const { histogram } = telemetry.aggregate(key, variant, source.metric, fromMs, toMs);
-        return { aggregate: histogramQuantile(histogram, source.quantile), problem: null };
-      }
-      case 'mean': {
-        const { histogram } = telemetry.aggregate(key, variant, source.metric, fromMs, toMs);
-        return { aggregate: histogramMean(histogram), problem: null };
-      }
+    if (source.kind === 'promql') {
+      return this.deps.promql.arm({ key, variant, sli, stageStartedAtMs }, nowMs);
     }
+    const aggregate = armAggregate(source, (metric) =>
+      telemetry.aggregate(key, variant, metric, fromMs, toMs),
+    );
+    return { aggregate, problem: null };
   }
 
   /** Pauses or rolls back; false when the experiment changed meanwhile (skipped). */

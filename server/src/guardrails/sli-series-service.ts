@@ -11,8 +11,8 @@ import type { ExperimentRow, ExperimentStore } from '../experiments/experiment-s
 import type { PolicyStore } from '../policy/policy-store';
 import type { Variant } from '../telemetry/metric-point';
 import type { TelemetryService } from '../telemetry/telemetry-service';
+import { armAggregate, sourceMetrics } from './sli-aggregate';
 import {
-  armAggregate,
   chooseSegments,
   cumulativeTelemetry,
   DEFAULT_MAX_POINTS,
@@ -20,7 +20,6 @@ import {
   latestVerdict,
   planCuts,
   seriesPoints,
-  sourceMetrics,
   type EvidenceSegment,
   type SeriesPlan,
 } from './sli-series';

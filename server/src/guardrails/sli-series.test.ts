@@ -6,7 +6,6 @@ import { aggregateRollups } from '../telemetry/telemetry-aggregate';
 import { evaluateGuardrail } from './evaluate-guardrail';
 import { histogramQuantile } from './histogram-estimates';
 import {
-  armAggregate,
   chooseSegments,
   cumulativeTelemetry,
   latestVerdict,
@@ -14,6 +13,7 @@ import {
   seriesPoints,
   type EvidenceSegment,
 } from './sli-series';
+import { armAggregate } from './sli-aggregate';
 import type { SliAggregate } from './sli-estimates';
 
 const WINDOW_MS = 10_000;

@@ -1,4 +1,3 @@
-import type { SliSource } from '../../../shared/src/api-schemas';
 import type {
   GuardrailBoundName,
   SliSeries,
@@ -10,7 +9,6 @@ import type { Guardrail } from '../../../shared/src/spec/spec-schema';
 import { mergeRollups, windowStart, type Rollup } from '../telemetry/rollup';
 import { aggregateRollups, type TelemetryAggregate } from '../telemetry/telemetry-aggregate';
 import { evaluateGuardrail } from './evaluate-guardrail';
-import { histogramMean, histogramQuantile } from './histogram-estimates';
 import { armEstimate, sampleCount, type SliAggregate } from './sli-estimates';
 
 // The SLI charts of an experiment's guardrails, pure over plain data: which instants to plot,
@@ -131,41 +129,6 @@ function firstAtOrAfter(sorted: readonly Rollup[], startMs: number): number {
     else high = middle;
   }
   return low;
-}
-
-/** The OTLP metrics an SLI source reads (none for PromQL). */
-export function sourceMetrics(source: SliSource): string[] {
-  switch (source.kind) {
-    case 'ratio':
-      return [source.numeratorMetric, source.denominatorMetric];
-    case 'quantile':
-    case 'mean':
-      return [source.metric];
-    case 'promql':
-      return [];
-  }
-}
-
-/**
- * The arm's SLI aggregate from its metrics' telemetry, exactly as the guardrail engine reads it:
- * ratio as successes / trials, quantile and mean from the histogram.
- */
-export function armAggregate(
-  source: Exclude<SliSource, { kind: 'promql' }>,
-  metric: (name: string) => TelemetryAggregate,
-): SliAggregate {
-  switch (source.kind) {
-    case 'ratio':
-      return {
-        kind: 'ratio',
-        successes: metric(source.numeratorMetric).sum?.total ?? 0,
-        trials: metric(source.denominatorMetric).sum?.total ?? 0,
-      };
-    case 'quantile':
-      return histogramQuantile(metric(source.metric).histogram, source.quantile);
-    case 'mean':
-      return histogramMean(metric(source.metric).histogram);
-  }
 }
 
 const BOUND_NAMES: readonly GuardrailBoundName[] = ['max', 'min', 'maxRelative', 'minRelative'];

@@ -2,6 +2,7 @@
 // layout, so elements report fixed sizes: nodes the size the layout gives them, everything else
 // (the canvas) a laptop screen. ResizeObserver reports once on observe(), as browsers do.
 
+import { resizeObserverReporting } from '../../testing/resize-observer';
 import { NODE_HEIGHT, NODE_WIDTH } from '../graph-layout';
 
 export const CANVAS_SIZE = { width: 1200, height: 800 };
@@ -13,32 +14,13 @@ function sizeOf(element: Element): { width: number; height: number } {
   return CANVAS_SIZE;
 }
 
-class ReportOnceResizeObserver {
-  constructor(private readonly callback: ResizeObserverCallback) {}
-  observe(target: Element): void {
-    const { width, height } = sizeOf(target);
-    const rect = { x: 0, y: 0, top: 0, left: 0, width, height, right: width, bottom: height };
-    const size = [{ inlineSize: width, blockSize: height }];
-    const entry = {
-      target,
-      contentRect: { ...rect, toJSON: () => rect },
-      borderBoxSize: size,
-      contentBoxSize: size,
-      devicePixelContentBoxSize: size,
-    } as unknown as ResizeObserverEntry;
-    queueMicrotask(() => this.callback([entry], this as unknown as ResizeObserver));
-  }
-  unobserve(): void {}
-  disconnect(): void {}
-}
-
 let installed = false;
 
 /** Installs the shims once per test file (environments are per file). */
 export function installReactFlowShims(): void {
   if (installed) return;
   installed = true;
-  globalThis.ResizeObserver = ReportOnceResizeObserver as unknown as typeof ResizeObserver;
+  globalThis.ResizeObserver = resizeObserverReporting(sizeOf);
   for (const [property, axis] of [
     ['offsetWidth', 'width'],
     ['offsetHeight', 'height'],
