@@ -16,6 +16,11 @@ import { PrometheusClient } from './guardrails/prometheus-client';
 import { PROMQL_MAX_AGE_MS, PromqlSliSource } from './guardrails/promql-sli-source';
 import { SliSeriesService } from './guardrails/sli-series-service';
 import { OutboxStore } from './outbox/outbox-store';
+import { OverviewService } from './overview/overview-service';
+import { OverviewStore } from './overview/overview-store';
+import { PageService } from './pages/page-service';
+import { PageStore } from './pages/page-store';
+import { Pager } from './pages/pager';
 import { PolicyService } from './policy/policy-service';
 import { PolicyStore } from './policy/policy-store';
 import { GateEvaluator } from './scheduler/gate-evaluator';
@@ -45,6 +50,8 @@ export interface Runway {
   guardrails: GuardrailService;
   sliSeries: SliSeriesService;
   budgets: BudgetService;
+  pages: PageService;
+  overview: OverviewService;
   close(): void;
 }
 
@@ -68,6 +75,8 @@ export function createRunway(options: CreateRunwayOptions): Runway {
   const experimentStore = new ExperimentStore(db);
   const policyStore = new PolicyStore(db);
   const outbox = new OutboxStore(db);
+  const pageStore = new PageStore(db);
+  const pager = new Pager(pageStore, outbox);
   const schedulerStore = new SchedulerStore(db, definitions);
   const epochs = new SchedulerEpochs();
   // First listener: every other one may rely on the epoch already counting the change.
@@ -81,7 +90,7 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     idempotency: new IdempotencyStore(db),
     policy: policyStore,
     audit: auditStore,
-    outbox,
+    pager,
     definitions,
     feed,
     gates,
@@ -114,7 +123,7 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     ),
     telemetry,
     experiments,
-    outbox,
+    pager,
     clock,
     rollupWindowMs: telemetry.windowMs,
   });
@@ -142,6 +151,13 @@ export function createRunway(options: CreateRunwayOptions): Runway {
       clock,
     }),
     budgets: new BudgetService({ policy: policyStore, telemetry, feed }),
+    pages: new PageService({ db, store: pageStore, audit: auditStore, feed, clock }),
+    overview: new OverviewService({
+      store: new OverviewStore(db),
+      policy: policyStore,
+      pages: pageStore,
+      clock,
+    }),
     close: () => db.close(),
   };
 }

@@ -191,3 +191,16 @@ export const sliSeriesInput = z.strictObject({
   sinceMs: z.number().int().nonnegative().optional(),
   maxPoints: z.number().int().min(10).max(1_000).optional(),
 });
+
+export const pagesListInput = z
+  .strictObject({
+    /** true: only unacknowledged; false: only acknowledged; absent: both. */
+    open: z.boolean().optional(),
+    experimentKey: experimentKeyInput.optional(),
+    limit: z.number().int().min(1).max(1_000).optional(),
+  })
+  .optional();
+
+export const pageAcknowledgeInput = z.strictObject({
+  id: z.number().int().positive(),
+});

@@ -160,3 +160,70 @@ export interface SliSeriesResult {
   markers: StageMarker[];
   series: SliSeries[];
 }
+
+/** Why Runway paged someone (DESIGN §5): the outbox topic `page.KIND`. */
+export type PageKind = 'guardrail' | 'telemetry_lost' | 'rollback';
+
+/**
+ * A page raised by Runway for one experiment. It stays open until a person acknowledges it
+ * (pages.acknowledge); the Slack bot, the console's overview and the desktop tray badge all read
+ * the same rows.
+ */
+export interface PageView {
+  id: number;
+  kind: PageKind;
+  experimentKey: string;
+  service: string;
+  team: string;
+  owner: string;
+  /** One line a responder understands: what failed and what Runway did about it. */
+  summary: string;
+  raisedAtMs: number;
+  acknowledgedAtMs: number | null;
+  acknowledgedBy: string | null;
+}
+
+/** One service's error budget as the gate sees it (null fields: nothing measured yet). */
+export interface ServiceBudgetView {
+  service: string;
+  objective: number;
+  windowMs: number;
+  remainingFraction: number | null;
+  burnRate: number | null;
+  updatedAtMs: number | null;
+  source: string | null;
+  /** True when the budget policy holds this service's experiments back now. */
+  blocking: boolean;
+}
+
+export interface FreezeView {
+  id: number;
+  /** null: every service. */
+  service: string | null;
+  startsAtMs: number;
+  endsAtMs: number;
+  reason: string;
+  createdBy: string;
+}
+
+/** overview.get: the fleet at a glance. */
+export interface OverviewView {
+  nowMs: number;
+  countsByState: Record<ExperimentState, number>;
+  budgets: ServiceBudgetView[];
+  budgetPolicy: { minRemainingFraction: number; maxBurnRate: number };
+  /** In force now (startsAtMs <= now) first, then scheduled ones. */
+  freezes: FreezeView[];
+  /** The latest changes Runway made on its own (guardrails, scheduler), newest first. */
+  recentAutomaticActions: Array<{
+    seq: number;
+    atMs: number;
+    actor: string;
+    action: string;
+    experimentKey: string | null;
+    fromState: string | null;
+    toState: string | null;
+    reason: string | null;
+  }>;
+  openPages: PageView[];
+}

@@ -25,7 +25,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { requireRole } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import type { ChangeFeed } from '../events/change-feed';
-import type { OutboxStore } from '../outbox/outbox-store';
+import type { Pager } from '../pages/pager';
 import type { PolicyStore } from '../policy/policy-store';
 import type { SchedulerDecision } from '../scheduler/decide';
 import type { Db } from '../store/database';
@@ -59,7 +59,7 @@ export interface ExperimentServiceDeps {
   idempotency: IdempotencyStore;
   policy: PolicyStore;
   audit: AuditStore;
-  outbox: OutboxStore;
+  pager: Pick<Pager, 'raise'>;
   definitions: DefinitionCache;
   feed: ChangeFeed;
   gates: GateReader;
@@ -462,12 +462,14 @@ export class ExperimentService {
           },
         );
         this.deps.flags.release(row.key);
-        this.deps.outbox.add(
-          'page.rollback',
-          { experimentKey: row.key, cause, reason: entryReason, actor: actor.name },
-          this.deps.clock.now(),
-          `rollback:${row.key}`,
-        );
+        this.deps.pager.raise({
+          kind: 'rollback',
+          experimentKey: row.key,
+          summary: `rolled back by ${actor.name}: ${entryReason}`,
+          payload: { experimentKey: row.key, cause, reason: entryReason, actor: actor.name },
+          dedupeKey: `rollback:${row.key}`,
+          atMs: this.deps.clock.now(),
+        });
       }
       alongside?.();
     });

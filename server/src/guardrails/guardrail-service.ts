@@ -1,3 +1,4 @@
+import type { PageKind } from '../../../shared/src/api-types';
 import { RunwayError } from '../../../shared/src/errors';
 import type { ExperimentDefinition } from '../../../shared/src/spec/spec-schema';
 import type { Actor } from '../actor';
@@ -5,7 +6,7 @@ import type { Clock } from '../clock';
 import type { DefinitionCache } from '../experiments/definition-cache';
 import type { ExperimentService } from '../experiments/experiment-service';
 import type { ExperimentRow, ExperimentStore } from '../experiments/experiment-store';
-import type { OutboxStore } from '../outbox/outbox-store';
+import type { Pager } from '../pages/pager';
 import type { Db } from '../store/database';
 import { DEFAULT_ROLLUP_WINDOW_MS, windowStart } from '../telemetry/rollup';
 import type { TelemetryService } from '../telemetry/telemetry-service';
@@ -29,7 +30,7 @@ export interface GuardrailServiceDeps {
   readonly promql: PromqlSliSource;
   readonly telemetry: Pick<TelemetryService, 'aggregate' | 'lastSeen'>;
   readonly experiments: Pick<ExperimentService, 'recordGuardrailVerdict' | 'pause' | 'rollback'>;
-  readonly outbox: Pick<OutboxStore, 'add'>;
+  readonly pager: Pick<Pager, 'raise'>;
   readonly clock: Clock;
   /** The telemetry rollup window, to align the stage start down to a whole window. */
   readonly rollupWindowMs?: number;
@@ -232,10 +233,17 @@ export class GuardrailService {
   /** Pauses or rolls back; false when the experiment changed meanwhile (skipped). */
   private apply(row: ExperimentRow, decision: GuardrailDecision, nowMs: number): boolean {
     if (decision.kind === 'none') return false;
-    const { reason, topic, payload } = describe(row.key, decision);
+    const { reason, kind, payload } = describe(row.key, decision);
     // The evidence page commits with the change; the change is published after that commit.
     const page = (): void => {
-      this.deps.outbox.add(topic, payload, nowMs, `${topic}:${row.key}:${row.version}`);
+      this.deps.pager.raise({
+        kind,
+        experimentKey: row.key,
+        summary: reason,
+        payload,
+        dedupeKey: `page.${kind}:${row.key}:${row.version}`,
+        atMs: nowMs,
+      });
     };
     if (decision.kind === 'page') {
       page();
@@ -264,11 +272,11 @@ export class GuardrailService {
 function describe(
   key: string,
   decision: Exclude<GuardrailDecision, { kind: 'none' }>,
-): { reason: string; topic: string; payload: Record<string, unknown> } {
+): { reason: string; kind: PageKind; payload: Record<string, unknown> } {
   if (decision.reason === 'no_data') {
     return {
       reason: `guardrails: no treatment telemetry for ${decision.windowMs} ms (a whole guardrail window)`,
-      topic: 'page.telemetry_lost',
+      kind: 'telemetry_lost',
       payload: { key, ...decision },
     };
   }
@@ -277,7 +285,7 @@ function describe(
     reason:
       `guardrail ${decision.sli} failed: estimate ${formatNumber(estimate)} vs ${decision.rule} ` +
       `(${samples.treatment} treatment / ${samples.control ?? 0} control samples, bound ${limit})`,
-    topic: 'page.guardrail',
+    kind: 'guardrail',
     payload: {
       key,
       action: decision.kind,

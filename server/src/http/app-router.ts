@@ -1,5 +1,6 @@
 import { experimentsRouter } from './experiments-router';
 import { flagsRouter } from './flags-router';
+import { overviewRouter, pagesRouter } from './pages-router';
 import { policyRouter } from './policy-router';
 import { auditRouter, authRouter, queueRouter, schedulerRouter } from './system-router';
 import { router } from './trpc';
@@ -12,6 +13,8 @@ export const appRouter = router({
   auth: authRouter,
   queue: queueRouter,
   flags: flagsRouter,
+  pages: pagesRouter,
+  overview: overviewRouter,
 });
 
 /** Clients import this type only (type-only import: no server code reaches them). */

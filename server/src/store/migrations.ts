@@ -337,4 +337,40 @@ DROP TABLE slis;
 ALTER TABLE slis_v6 RENAME TO slis;
 `,
   },
+  {
+    version: 7,
+    name: 'pages: what Runway paged people about, and who acknowledged it',
+    // Each page.* outbox message (delivery) gets a page row (state): the console, the tray badge
+    // and the Slack bot show the same open pages, and acknowledging one is recorded once.
+    // Pages queued before this migration are carried over as open: nobody acknowledged them.
+    sql: `
+CREATE TABLE pages (
+  id INTEGER PRIMARY KEY,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('guardrail', 'telemetry_lost', 'rollback')),
+  experiment_key TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  raised_at INTEGER NOT NULL,
+  acknowledged_at INTEGER,
+  acknowledged_by TEXT,
+  CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL))
+);
+CREATE INDEX pages_open ON pages (raised_at) WHERE acknowledged_at IS NULL;
+CREATE INDEX pages_experiment ON pages (experiment_key, id);
+INSERT INTO pages (dedupe_key, kind, experiment_key, summary, raised_at)
+SELECT COALESCE(dedupe_key, 'outbox:' || id),
+  substr(topic, 6),
+  COALESCE(json_extract(payload_json, '$.experimentKey'), json_extract(payload_json, '$.key')),
+  CASE topic
+    WHEN 'page.rollback' THEN 'rolled back: ' || COALESCE(json_extract(payload_json, '$.reason'), '')
+    WHEN 'page.guardrail' THEN 'guardrail ' || COALESCE(json_extract(payload_json, '$.sli'), '?') || ' failed'
+    ELSE 'no treatment telemetry for a whole guardrail window'
+  END,
+  created_at
+FROM outbox
+WHERE topic IN ('page.rollback', 'page.guardrail', 'page.telemetry_lost')
+  AND COALESCE(json_extract(payload_json, '$.experimentKey'), json_extract(payload_json, '$.key')) IS NOT NULL
+ORDER BY id;
+`,
+  },
 ];
