@@ -7,6 +7,7 @@ import { toCliError } from './client';
 import { registerAdminCommands } from './commands/admin-commands';
 import { registerAuditCommand } from './commands/audit-command';
 import { registerEnqueueCommand } from './commands/enqueue-command';
+import { registerPagesCommand } from './commands/pages-command';
 import { registerPolicyCommands } from './commands/policy-commands';
 import { registerQueryCommands } from './commands/query-commands';
 import { registerServeCommand } from './commands/serve-command';
@@ -105,6 +106,7 @@ export function buildProgram(runtime: CliRuntime, json: boolean): Command {
   program.commandsGroup('Policy:');
   registerPolicyCommands(program, runtime);
   program.commandsGroup('Audit and access:');
+  registerPagesCommand(program, runtime);
   registerAuditCommand(program, runtime);
   registerAdminCommands(program, runtime);
   program.commandsGroup('Server:');
