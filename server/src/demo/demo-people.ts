@@ -4,6 +4,7 @@ import { isLive } from '../../../shared/src/lifecycle';
 import type { Actor } from '../actor';
 import { GUARDRAIL_ACTOR } from '../guardrails/guardrail-service';
 import { DEMO_READER, RELEASE_MANAGERS, type CrewName } from './demo-crew';
+import { SHIPPED_CHAIN_KEYS } from './demo-shipped-chain';
 import {
   attempt,
   chance,
@@ -202,7 +203,8 @@ function startedAtMs(ctx: SimContext, key: string): number | null {
 
 /**
  * Rarely, a change that already shipped is implicated in an incident and withdrawn: rolling back
- * a completed experiment takes down everything live that requires it (the cascade).
+ * a completed experiment takes down everything live that requires it (the cascade). Never the
+ * chain shipped at start-up: the start-up text invites the newcomer to withdraw that one.
  */
 function maybeWithdrawShippedChange(ctx: SimContext): void {
   if (!chance(ctx, 0.0007)) return;
@@ -212,6 +214,7 @@ function maybeWithdrawShippedChange(ctx: SimContext): void {
     .filter(
       (view) =>
         isFleet(ctx, view) &&
+        !SHIPPED_CHAIN_KEYS.has(view.key) &&
         experimentStore.directDependents(view.key).some((key) => isLiveKey(ctx, key)),
     );
   if (shipped.length === 0) return;

@@ -2,6 +2,7 @@ import type { Runway } from '../runway';
 import { resolveCrew, type Crew } from './demo-crew';
 import { COMMERCE_FLEET } from './demo-fleet-commerce';
 import { DISCOVERY_FLEET } from './demo-fleet-discovery';
+import { seedShippedChain } from './demo-shipped-chain';
 import {
   finalPercent,
   toSpec,
@@ -39,7 +40,11 @@ const CAPPED_TEAM_MAX_ACTIVE = 2;
 
 /**
  * Seeds the demo through the real services, as the demo crew, in one transaction: a half-seeded
- * demo would stay half-seeded, since seeding is skipped once any experiment exists.
+ * demo would stay half-seeded, since seeding is skipped once any experiment exists. The shipped
+ * chain comes first (see demo-shipped-chain.ts): its scheduler ticks must see only the chain.
+ * Listeners of the change feed hear of the seed's changes before it commits (as of any change
+ * made inside an outer transaction); they only count them or schedule work for after the seed
+ * has returned, and a seed that fails stops the server (`runway serve` exits on DEMO_FAILED).
  */
 export function seedFleet(runway: Runway): { created: number; skipped: boolean } {
   const counts = runway.experimentStore.countByState();
@@ -49,6 +54,7 @@ export function seedFleet(runway: Runway): { created: number; skipped: boolean }
     const nowMs = runway.clock.now();
     seedPolicy(runway, crew, nowMs);
     const members: LaneMember[] = [];
+    seedShippedChain(runway, crew, nowMs, members);
     for (const experiment of DEMO_FLEET) {
       const spec = toSpec(experiment, nowMs, members);
       runway.experiments.enqueue({ specs: [spec] }, crew.actor(experiment.author));

@@ -75,7 +75,9 @@ export async function driveDemo(
   for (let index = 0; index < steps; index++) {
     harness.clock.advance(STEP_MS);
     simulateStep(runway, random);
-    onStep?.(await harness.traffic.step());
+    // Not `onStep?.(await …)`: without a listener that would skip sending the telemetry.
+    const step = await harness.traffic.step();
+    onStep?.(step);
     runway.guardrails.evaluateRunning();
     if ((index + 1) % budgetEverySteps === 0)
       runway.budgets.refreshFromTelemetry(runway.clock.now());

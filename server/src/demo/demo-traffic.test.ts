@@ -13,6 +13,7 @@ import {
   TURN_EVERY_MS,
   type Scenario,
 } from './demo-scenarios';
+import { SHIPPED_CHAIN } from './demo-shipped-chain';
 import { DemoTraffic, httpTrafficSender, type TrafficStep } from './demo-traffic';
 import { latencyHistogram, LATENCY_BOUNDS_MS } from './demo-traffic-model';
 import { DEMO_EPOCH_MS, driveDemo, startDemoHarness, type DemoHarness } from './demo-test-kit';
@@ -161,6 +162,37 @@ describe('twenty minutes of the demo on a real server, judged by the real guardr
       audit.filter((row) => row.action === `experiment.${action}`).length;
     expect(count('advance')).toBeGreaterThanOrEqual(15);
     expect(count('complete')).toBeGreaterThanOrEqual(8);
+  });
+
+  it('leaves the chain shipped at start-up alone: its bake passes on healthy telemetry and the running link ramps', () => {
+    const [root, middle, running] = SHIPPED_CHAIN.map((link) => link.key) as [
+      string,
+      string,
+      string,
+    ];
+    for (const key of [root, middle, running]) {
+      expect(rowsOf(key, 'rollback'), key).toEqual([]);
+      expect(
+        audit.filter((row) => row.experimentKey === key && row.actor === ENGINE),
+        key,
+      ).toEqual([]);
+    }
+    // Completed and serving everyone: only treatment reports, for the bake.
+    const arms = (key: string): string[] =>
+      steps[0]!.exports
+        .flatMap((entry) => entry.arms)
+        .filter((arm) => arm.experiment === key)
+        .map((arm) => arm.variant);
+    expect(arms(root)).toEqual(['treatment']);
+    expect(arms(middle)).toEqual(['treatment']);
+    expect(arms(running).sort()).toEqual(['control', 'treatment']);
+    const { experimentStore } = harness.server.runway;
+    const errorRate = experimentStore
+      .guardrailStatuses(root)
+      .find((status) => status.sli === 'error_rate');
+    expect(errorRate?.verdict).toBe('pass');
+    expect(rowsOf(running, 'advance').length).toBeGreaterThan(0);
+    expect(['running', 'paused', 'completed']).toContain(experimentStore.get(running)!.state);
   });
 
   it("keeps every service's error budget, measured from the same telemetry, open", () => {

@@ -1,6 +1,7 @@
 import type { Runway } from '../runway';
 import { forgetCrew } from './demo-crew';
 import { DEMO_FLEET, seedFleet } from './demo-seed';
+import { SHIPPED_CHAIN, type ChainLink } from './demo-shipped-chain';
 import { simulateStep } from './demo-simulation';
 import { DemoTraffic, httpTrafficSender } from './demo-traffic';
 
@@ -9,7 +10,10 @@ export { DemoTraffic, httpTrafficSender } from './demo-traffic';
 
 const DEFAULT_INTERVAL_MS = 5_000;
 
-/** What a newcomer can watch happen on its own in the first minutes, for the start-up banner. */
+/**
+ * For the start-up banner: what a newcomer can watch happen on its own in the first minutes, and
+ * the cascade they can set off by hand.
+ */
 export const DEMO_STORY: readonly string[] = (() => {
   const breaking = DEMO_FLEET.find(
     (experiment) => experiment.scenario === 'degrades_after_completion',
@@ -25,13 +29,29 @@ export const DEMO_STORY: readonly string[] = (() => {
     `with ${dependents.join(', ')}, which had just started on it. Every five minutes after that`,
     'another experiment goes silent, degrades, or breaks after completing.',
     'See them with: npx runway audit --actor runway:guardrails',
+    ...shippedChainStory(),
   ];
 })();
 
+function shippedChainStory(): string[] {
+  const [root, ...rest] = SHIPPED_CHAIN;
+  const running = SHIPPED_CHAIN.find((link) => link.seededAs === 'running');
+  if (!root || !running) return [];
+  const shipped = SHIPPED_CHAIN.filter((link) => link.seededAs === 'completed');
+  const keys = (links: readonly ChainLink[]): string => links.map((link) => link.key).join(' and ');
+  return [
+    `Shipped at start-up, ramped through by hand: ${keys(shipped)};`,
+    `${running.key}, built on them, is ramping now. Roll back ${root.key} in`,
+    `the graph to see the cascade: the dialog lists ${keys(rest)}`,
+    `first, and the rollback takes them with it. Or: npx runway rollback ${root.key} --reason "…"`,
+  ];
+}
+
 /**
  * Seeds the demo fleet a newcomer sees on `npm start`: about 40 experiments over 6 services,
- * 5 layers and 4 teams, with every kind of blocked reason on show. Idempotent: does nothing when
- * the database already holds any experiment.
+ * 5 layers and 4 teams, with every kind of blocked reason on show, and a shipped requires chain
+ * to roll back with its cascade. Idempotent: does nothing when the database already holds any
+ * experiment.
  */
 export function seedDemoFleet(runway: Runway): { created: number; skipped: boolean } {
   try {
