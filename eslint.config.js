@@ -8,6 +8,7 @@ export default tseslint.config(
       '.tsbuild/',
       'dist/',
       'renderer/dist/',
+      'electron/dist/',
       '.runway/',
       'test-artifacts/',
     ],

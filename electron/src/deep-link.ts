@@ -25,3 +25,27 @@ export function parseDeepLink(link: string): DeepLink | null {
 export function experimentDeepLink(key: string): string {
   return `runway://experiment/${encodeURIComponent(key)}`;
 }
+
+/**
+ * The deep link among a process's arguments: how a link reaches the shell when the system
+ * starts it for one (Windows and Linux put it on the command line, at first launch and in the
+ * second instance's argv). Flags and the script path are skipped; the last link wins.
+ */
+export function deepLinkFromArgs(args: readonly string[]): DeepLink | null {
+  let found: DeepLink | null = null;
+  for (const arg of args) {
+    if (!/^runway:/i.test(arg)) continue;
+    found = parseDeepLink(arg) ?? found;
+  }
+  return found;
+}
+
+/** The console path a deep link opens: the same view the browser shows at that path. */
+export function deepLinkPath(link: DeepLink): string {
+  return link.kind === 'experiment' ? experimentConsolePath(link.key) : '/queue';
+}
+
+/** `/experiments/KEY`: the plain URL path the console (and a browser) opens an experiment at. */
+export function experimentConsolePath(key: string): string {
+  return `/experiments/${encodeURIComponent(key)}`;
+}

@@ -7,6 +7,7 @@ import { NavBar } from './nav-bar';
 import { RouteOutlet } from './route-outlet';
 import { SignIn } from './sign-in';
 import { useWhoami } from './use-whoami';
+import { DesktopShell } from '../desktop/desktop-shell';
 
 /** The console: sign-in until the server accepts a token, then the navigation and the views. */
 export function App() {
@@ -53,6 +54,7 @@ export function App() {
       <NavBar user={user} onSignOut={() => setToken(null)} />
       <ConnectionBanner />
       <LiveChangesConnection token={token} onUnauthorized={refuse} />
+      <DesktopShell />
       <main className="app__main">
         <RouteOutlet />
       </main>

@@ -9,6 +9,7 @@ interface ServeOptions {
   db?: string;
   host?: string;
   demo?: boolean;
+  desktop?: boolean;
 }
 
 export function registerServeCommand(program: Command, runtime: CliRuntime): void {
@@ -32,11 +33,15 @@ export function registerServeCommand(program: Command, runtime: CliRuntime): voi
         '--demo',
         'seed a demo fleet of experiments (only into an empty database) and simulate their apps, which send telemetry to /v1/metrics',
       )
+      .option(
+        '--desktop',
+        'also open the console in the Runway desktop window (Electron) where an Electron binary is available; otherwise say why not',
+      )
       .addHelpText(
         'after',
         `
 Prints "Runway listening on <url>" once ready, with the admin token and where it is stored.
-Stops cleanly on Ctrl-C (SIGINT) or SIGTERM. \`npm start\` runs \`runway serve --demo\`.`,
+Stops cleanly on Ctrl-C (SIGINT) or SIGTERM. \`npm start\` runs \`runway serve --demo --desktop\`.`,
       ),
   ).action(run(runtime, (ctx, options: ServeOptions) => serve(ctx, options)));
 }
@@ -96,6 +101,9 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
     }
   }
 
+  const desktop = options.desktop
+    ? await openDesktop(running.url, running.adminToken, ctx.io.env, log)
+    : null;
   const info = {
     url: running.url,
     port: running.port,
@@ -103,16 +111,35 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<number
     adminTokenPath: config.adminTokenPath,
     adminToken: running.adminToken,
     demo,
+    ...(desktop ? { desktop: { opened: desktop.opened, summary: desktop.summary } } : {}),
   };
   if (ctx.json) ctx.io.stdout(`${JSON.stringify(info)}\n`);
-  else log(welcome({ ...info, demoStory }, options, ctx.io.env));
+  else log(welcome({ ...info, demoStory, desktop: desktop?.summary ?? null }, options, ctx.io.env));
 
   await untilSignal();
   log('runway: shutting down');
+  desktop?.stop();
   simulation?.stop();
   await running.close();
   log('runway: stopped');
   return 0;
+}
+
+/** Opens the desktop window (DESIGN §7: npm start = serve --demo + console); never fails the start. */
+async function openDesktop(
+  url: string,
+  token: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<{ opened: boolean; summary: string; stop(): void }> {
+  try {
+    // Loaded only with --desktop: it brings the shell's bundler along.
+    const { openDesktopShell } =
+      await import('../../../../electron/src/launcher/open-desktop-shell');
+    return await openDesktopShell({ serverUrl: url, token, env, log });
+  } catch (error) {
+    return { opened: false, summary: `unavailable: ${(error as Error).message}`, stop: () => {} };
+  }
 }
 
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -135,6 +162,8 @@ function welcome(
     adminToken: string;
     demo: { created: number; skipped: boolean } | null;
     demoStory: readonly string[];
+    /** What became of the desktop window (with --desktop). */
+    desktop: string | null;
   },
   options: ServeOptions,
   env: NodeJS.ProcessEnv,
@@ -160,6 +189,7 @@ function welcome(
   return [
     `Runway listening on ${info.url}`,
     `  console      ${info.url}/#token=${info.adminToken}`,
+    ...(info.desktop ? [`  desktop      ${info.desktop}`] : []),
     `  database     ${info.dbPath}`,
     `  admin token  ${info.adminTokenPath} (readable by you only)`,
     `               ${info.adminToken}`,
