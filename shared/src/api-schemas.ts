@@ -59,14 +59,37 @@ export const transitionInput = z.strictObject({
   reason: reasonText.optional(),
 });
 
+/** What audit.list and audit.count select: exact matches, and a time range [sinceMs, untilMs). */
+const auditFilterShape = {
+  experimentKey: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  actor: z.string().max(100).optional(),
+  sinceMs: z.number().int().nonnegative().optional(),
+  untilMs: z.number().int().nonnegative().optional(),
+};
+
+const timeRangeInOrder = (input: { sinceMs?: number; untilMs?: number } | undefined): boolean =>
+  input?.sinceMs === undefined || input.untilMs === undefined || input.sinceMs < input.untilMs;
+const timeRangeMessage = { message: 'untilMs must be after sinceMs', path: ['untilMs'] };
+
+/**
+ * audit.list: newest first. `beforeSeq` pages back through the log (pass the last seq of the
+ * previous page); `afterSeq` asks for what is newer than a seq already held.
+ */
 export const auditListInput = z
   .strictObject({
-    experimentKey: z.string().max(100).optional(),
-    action: z.string().max(100).optional(),
-    actor: z.string().max(100).optional(),
+    ...auditFilterShape,
     afterSeq: z.number().int().nonnegative().optional(),
+    beforeSeq: z.number().int().positive().optional(),
     limit: z.number().int().min(1).max(10_000).optional(),
   })
+  .refine(timeRangeInOrder, timeRangeMessage)
+  .optional();
+
+/** audit.count: how many entries the same filters select (an export's progress). */
+export const auditCountInput = z
+  .strictObject(auditFilterShape)
+  .refine(timeRangeInOrder, timeRangeMessage)
   .optional();
 
 export const freezeInput = z.strictObject({

@@ -1,8 +1,10 @@
 import { assertNever } from '../../../shared/src/lifecycle';
+import { AuditView } from '../audit/audit-view';
 import { ExperimentView } from '../experiment/experiment-view';
 import { GraphView } from '../graph/graph-view';
+import { OverviewView } from '../overview/overview-view';
+import { PlanView } from '../plan/plan-view';
 import { QueueView } from '../queue/queue-view';
-import { ComingSoon } from './coming-soon';
 import { Link } from './link';
 import { navigate, useLocation } from './router';
 import { experimentPath, matchRoute } from './routes';
@@ -20,26 +22,11 @@ export function RouteOutlet() {
     case 'experiment':
       return <ExperimentView key={route.key} experimentKey={route.key} onNavigate={navigate} />;
     case 'overview':
-      return (
-        <ComingSoon
-          title="Overview"
-          what="counts by state, error budgets and burn rates, freezes in force, recent automatic actions and open pages."
-        />
-      );
+      return <OverviewView />;
     case 'audit':
-      return (
-        <ComingSoon
-          title="Audit log"
-          what="every change with its actor and reason, filters and CSV export."
-        />
-      );
+      return <AuditView />;
     case 'plan':
-      return (
-        <ComingSoon
-          title="Plan"
-          what="when each queued experiment is expected to start and finish."
-        />
-      );
+      return <PlanView onOpenExperiment={openExperiment} />;
     case 'not_found':
       return (
         <section className="view">

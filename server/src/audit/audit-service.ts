@@ -1,6 +1,6 @@
 import type { AuditContent, AuditRow, ChainVerdict } from './audit-chain';
 import { verifyChain } from './audit-chain';
-import type { AuditQuery, AuditStore } from './audit-store';
+import type { AuditFilter, AuditQuery, AuditStore } from './audit-store';
 
 /** An audit row as clients see it: details parsed, the chain's link left out. */
 export interface AuditEntryView extends Omit<AuditContent, 'detailsJson'> {
@@ -29,6 +29,11 @@ export class AuditService {
 
   list(query: AuditQuery): AuditEntryView[] {
     return this.store.list(query).map(toAuditEntryView);
+  }
+
+  /** How many entries a filter selects (ignoring paging). */
+  count(filter: AuditFilter): number {
+    return this.store.count(filter);
   }
 
   verify(): ChainVerdict {

@@ -14,11 +14,19 @@ export interface AuditAppend {
   details?: Record<string, unknown>;
 }
 
-export interface AuditQuery {
+/** Which entries: exact matches, and a time range (sinceMs inclusive, untilMs exclusive). */
+export interface AuditFilter {
   experimentKey?: string;
   action?: string;
   actor?: string;
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+/** A page of entries, newest first: `beforeSeq` pages back, `afterSeq` catches up. */
+export interface AuditQuery extends AuditFilter {
   afterSeq?: number;
+  beforeSeq?: number;
   limit: number;
 }
 
@@ -108,26 +116,16 @@ export class AuditStore {
   }
 
   list(query: AuditQuery): AuditRow[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: query.limit };
-    if (query.experimentKey) {
-      where.push('experiment_key = @experimentKey');
-      params.experimentKey = query.experimentKey;
-    }
-    if (query.action) {
-      where.push('action = @action');
-      params.action = query.action;
-    }
-    if (query.actor) {
-      where.push('actor = @actor');
-      params.actor = query.actor;
-    }
-    if (query.afterSeq !== undefined) {
-      where.push('seq > @afterSeq');
-      params.afterSeq = query.afterSeq;
-    }
-    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all(params) as AuditRecord[]).map(toRow);
+    const { where, params } = whereClause(query);
+    const sql = `SELECT * FROM audit_log ${where} ORDER BY seq DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all({ ...params, limit: query.limit }) as AuditRecord[]).map(
+      toRow,
+    );
+  }
+
+  count(filter: AuditFilter): number {
+    const { where, params } = whereClause(filter);
+    return this.db.prepare(`SELECT count(*) FROM audit_log ${where}`).pluck().get(params) as number;
   }
 
   /** Every row in chain order, streamed so a long log is not held in memory at once. */
@@ -138,4 +136,30 @@ export class AuditStore {
       yield toRow(record);
     }
   }
+}
+
+/** The WHERE of a filtered read; only the fields given take part. */
+function whereClause(query: AuditFilter & { afterSeq?: number; beforeSeq?: number }): {
+  where: string;
+  params: Record<string, unknown>;
+} {
+  const conditions: Array<[keyof typeof query, string]> = [
+    ['experimentKey', 'experiment_key = @experimentKey'],
+    ['action', 'action = @action'],
+    ['actor', 'actor = @actor'],
+    ['sinceMs', 'at >= @sinceMs'],
+    ['untilMs', 'at < @untilMs'],
+    ['afterSeq', 'seq > @afterSeq'],
+    ['beforeSeq', 'seq < @beforeSeq'],
+  ];
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  for (const [field, sql] of conditions) {
+    const value = query[field];
+    // An empty text filter means "any", as the console and the CLI send it.
+    if (value === undefined || value === '') continue;
+    where.push(sql);
+    params[field] = value;
+  }
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }

@@ -1,5 +1,6 @@
 import { tracked } from '@trpc/server';
 import {
+  auditCountInput,
   auditListInput,
   changesInput,
   createTokenInput,
@@ -25,6 +26,11 @@ export const auditRouter = router({
   list: protectedProcedure.input(auditListInput).query(({ ctx, input }) => {
     requireRole(ctx.actor, 'viewer');
     return ctx.runway.audit.list({ ...input, limit: input?.limit ?? 200 });
+  }),
+  /** How many entries the filters select: lets a long export show how far it has got. */
+  count: protectedProcedure.input(auditCountInput).query(({ ctx, input }) => {
+    requireRole(ctx.actor, 'viewer');
+    return ctx.runway.audit.count(input ?? {});
   }),
   verify: protectedProcedure.query(({ ctx }) => {
     requireRole(ctx.actor, 'viewer');

@@ -1,14 +1,27 @@
 import type { Command } from 'commander';
+import { parseDuration } from '../../../../shared/src/duration';
 import { run, withJson, type CliRuntime } from '../cli-runtime';
-import { integerOption } from '../option-parsers';
+import { integerOption, timeOption } from '../option-parsers';
 import { formatUtc, table } from '../output';
 
 interface AuditOptions {
   experiment?: string;
   actor?: string;
   action?: string;
+  since?: (nowMs: number) => number;
+  until?: (nowMs: number) => number;
   limit: number;
   verify?: boolean;
+}
+
+/**
+ * An instant in the past for a time filter: ISO 8601 (UTC unless it names an offset) or a
+ * duration back from now ("2h" is two hours ago; looking back is what an audit filter means).
+ */
+export function pastTimeOption(value: string): (nowMs: number) => number {
+  const ago = parseDuration(value.trim());
+  if (ago !== null) return (nowMs) => nowMs - ago;
+  return timeOption(value);
 }
 
 export function registerAuditCommand(program: Command, runtime: CliRuntime): void {
@@ -19,6 +32,16 @@ export function registerAuditCommand(program: Command, runtime: CliRuntime): voi
       .option('--experiment <key>', 'only entries about this experiment')
       .option('--actor <name>', 'only entries by this actor (e.g. runway:scheduler)')
       .option('--action <action>', 'only this action (e.g. experiment.rollback)')
+      .option(
+        '--since <time>',
+        'only entries at or after TIME (ISO 8601, or 2h for two hours ago)',
+        pastTimeOption,
+      )
+      .option(
+        '--until <time>',
+        'only entries before TIME (ISO 8601, or 30m for 30 minutes ago)',
+        pastTimeOption,
+      )
       .option('--limit <n>', 'the most recent N entries', integerOption(1, 10_000), 50)
       .option(
         '--verify',
@@ -46,9 +69,12 @@ Each entry shows seq, time (UTC), actor, action, experiment, state change, reaso
         );
         return 1;
       }
+      const nowMs = Date.now();
       const entries = (
         await api.audit.list.query({
           limit: options.limit,
+          ...(options.since ? { sinceMs: options.since(nowMs) } : {}),
+          ...(options.until ? { untilMs: options.until(nowMs) } : {}),
           ...(options.experiment ? { experimentKey: options.experiment } : {}),
           ...(options.actor ? { actor: options.actor } : {}),
           ...(options.action ? { action: options.action } : {}),
