@@ -49,6 +49,8 @@ const FRAME_RECORDER = `(() => {
 const PAN_STEPS = 45;
 const PAN_DRAG_PX = 720;
 const FRAME_BUDGET_MS = 50;
+/** The issue's aim: an interactive graph of 1,000 experiments within 1.5 s. */
+const INTERACTIVE_AIM_MS = 1_500;
 const SEED_BATCH = 250;
 
 interface Visit {
@@ -253,6 +255,8 @@ function frameRows(label: string, run: FrameRun, checks: Checks): Row[] {
       benchmark: `graph panning ${label}: max frame`,
       value: stats.max,
       unit: 'ms',
+      baseline: `frame budget, ${FRAME_BUDGET_MS} ms`,
+      ratio: stats.max / FRAME_BUDGET_MS,
       target: `<= ${FRAME_BUDGET_MS} ms`,
     },
     { benchmark: `graph panning ${label}: p95 frame`, value: percentile(sorted, 95), unit: 'ms' },
@@ -340,18 +344,30 @@ export async function runGraphBench(options: GraphBenchOptions, checks: Checks):
 
     const median = (pick: (visit: Visit) => number): number => summarize(repeats.map(pick)).p50;
     const label = `${(options.experiments / 1000).toFixed(0)}k exp / ${(options.edges / 1000).toFixed(0)}k edges`;
+    const repeatInteractiveMs = median((visit) => visit.interactiveMs);
     const rows: Row[] = [
       {
         benchmark: `graph ${label}: navigation to interactive, first visit`,
         value: first.interactiveMs,
         unit: 'ms',
-        target: '< 1500 ms',
+        baseline: `the aim, ${INTERACTIVE_AIM_MS} ms`,
+        ratio: first.interactiveMs / INTERACTIVE_AIM_MS,
+        target: `< ${INTERACTIVE_AIM_MS} ms`,
       },
       {
         benchmark: `graph ${label}: navigation to interactive, repeat visit (median of ${repeats.length})`,
-        value: median((visit) => visit.interactiveMs),
+        value: repeatInteractiveMs,
         unit: 'ms',
-        target: '< 1500 ms',
+        baseline: 'first visit (cold cache)',
+        ratio: repeatInteractiveMs / first.interactiveMs,
+        target: `< ${INTERACTIVE_AIM_MS} ms`,
+      },
+      {
+        benchmark: `graph ${label}: navigation to interactive, repeat visit, against the aim`,
+        value: repeatInteractiveMs,
+        unit: 'ms',
+        baseline: `the aim, ${INTERACTIVE_AIM_MS} ms`,
+        ratio: repeatInteractiveMs / INTERACTIVE_AIM_MS,
       },
       { benchmark: '  first visit: first nodes on screen', value: first.firstNodesMs, unit: 'ms' },
       {

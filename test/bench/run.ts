@@ -3,20 +3,30 @@
  * to stdout. Nothing here asserts a time; correctness checks that fail are listed under the
  * table and make the exit code 1. See test/bench/README.md.
  *
- * Options (after `npm run bench --`): --requests N (measured enqueues, default 2000),
- * --warmup N (default 100), --queued N (default 10000), --tick-runs N (default 30),
- * --enqueue-seconds N (stop measuring enqueues after N seconds even short of --requests; 125),
- * --ingest-requests N (measured OTLP exports of 2,000 points; 120), --decision-runs N (40).
+ * Benchmarks by name (after `npm run bench --`; all of them when none is named): tick, enqueue,
+ * ingest, decision, flag, graph, chart. E.g. `npm run bench -- graph chart --chart-updates 30`.
+ *
+ * Options: --requests N (measured enqueues, default 2000), --warmup N (default 100),
+ * --queued N (default 10000), --tick-runs N (default 30), --enqueue-seconds N (stop measuring
+ * enqueues after N seconds even short of --requests; 125), --ingest-requests N (measured OTLP
+ * exports of 2,000 points; 120), --decision-runs N (40), --chart-updates N (live chart updates,
+ * one a second: 600 = the issue's 10 minutes), --chart-interval-ms N (1000).
  */
 import { parseArgs } from 'node:util';
+import { runChartBench } from './chart-bench';
 import { runDecisionBench } from './decision-bench';
 import { runEnqueueBench } from './enqueue-bench';
 import { runFlagBench } from './flag-bench';
+import { runGraphBench } from './graph-bench';
 import { runIngestBench } from './ingest-bench';
 import { Checks, formatTable, progress, type Row } from './stats';
 import { runTickBench } from './tick-bench';
 
-const { values } = parseArgs({
+const BENCHMARKS = ['tick', 'enqueue', 'ingest', 'decision', 'flag', 'graph', 'chart'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     requests: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '100' },
@@ -25,8 +35,22 @@ const { values } = parseArgs({
     'enqueue-seconds': { type: 'string', default: '125' },
     'ingest-requests': { type: 'string', default: '120' },
     'decision-runs': { type: 'string', default: '40' },
+    'chart-updates': { type: 'string', default: '600' },
+    'chart-interval-ms': { type: 'string', default: '1000' },
   },
 });
+const isBenchmark = (name: string): name is Benchmark =>
+  (BENCHMARKS as readonly string[]).includes(name);
+const unknown = positionals.filter((name) => !isBenchmark(name));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark ${unknown.join(', ')}: choose from ${BENCHMARKS.join(', ')} (none = all)\n`,
+  );
+  process.exit(2);
+}
+const selected = new Set<Benchmark>(
+  positionals.length > 0 ? positionals.filter(isBenchmark) : BENCHMARKS,
+);
 const requests = Number(values.requests);
 const warmup = Number(values.warmup);
 const queued = Number(values.queued);
@@ -36,37 +60,64 @@ const enqueueSeconds = Number(values['enqueue-seconds']);
 const checks = new Checks();
 const started = performance.now();
 const thousands = (value: number): string => `${Math.round(value / 1000)}k`;
+progress(`benchmarks: ${[...selected].join(', ')}`);
 
-const small = await runTickBench(
-  { experiments: queued / 10, edges: (3 * queued) / 10, runs: tickRuns, warmup: 5, batchSize: 500 },
-  checks,
-);
-const large = await runTickBench(
-  { experiments: queued, edges: 3 * queued, runs: tickRuns, warmup: 5, batchSize: 500 },
-  checks,
-);
-const enqueue = await runEnqueueBench(
-  { queued, warmup, requests, batchSize: 500, breakdown: 120, budgetMs: enqueueSeconds * 1000 },
-  checks,
-);
-
+const tickOptions = (experiments: number) => ({
+  experiments,
+  edges: 3 * experiments,
+  runs: tickRuns,
+  warmup: 5,
+  batchSize: 500,
+});
+const small = selected.has('tick') ? await runTickBench(tickOptions(queued / 10), checks) : null;
+const large = selected.has('tick') ? await runTickBench(tickOptions(queued), checks) : null;
+const enqueue = selected.has('enqueue')
+  ? await runEnqueueBench(
+      { queued, warmup, requests, batchSize: 500, breakdown: 120, budgetMs: enqueueSeconds * 1000 },
+      checks,
+    )
+  : null;
 const telemetryRows: Row[] = [
-  ...(await runIngestBench(
-    {
-      experiments: 8,
-      lanes: 4,
-      instancesPerLane: 5,
-      pointsPerSeries: 5,
-      warmupPerLane: 3,
-      requests: Number(values['ingest-requests']),
-    },
-    checks,
-  )),
-  ...(await runDecisionBench(
-    { runs: Number(values['decision-runs']), warmup: 3, background: 10 },
-    checks,
-  )),
+  ...(selected.has('ingest')
+    ? await runIngestBench(
+        {
+          experiments: 8,
+          lanes: 4,
+          instancesPerLane: 5,
+          pointsPerSeries: 5,
+          warmupPerLane: 3,
+          requests: Number(values['ingest-requests']),
+        },
+        checks,
+      )
+    : []),
+  ...(selected.has('decision')
+    ? await runDecisionBench(
+        { runs: Number(values['decision-runs']), warmup: 3, background: 10 },
+        checks,
+      )
+    : []),
 ];
+const flagRows = selected.has('flag')
+  ? await runFlagBench({ evaluations: 20_000, changes: 200 }, checks)
+  : [];
+// The console in headless Chromium last: nothing else is using the machine meanwhile.
+const graphRows = selected.has('graph')
+  ? await runGraphBench({ experiments: 1_000, edges: 2_000, repeatVisits: 3, panDrags: 4 }, checks)
+  : [];
+const chartRows = selected.has('chart')
+  ? await runChartBench(
+      {
+        updates: Number(values['chart-updates']),
+        intervalMs: Number(values['chart-interval-ms']),
+        cap: 120,
+        // The uncapped baseline only shows what the bounded buffer saves, which depends on the
+        // points kept, not on wall time: it runs the same updates without waiting between them.
+        baselineIntervalMs: 0,
+      },
+      checks,
+    )
+  : [];
 
 const smallLabel = `${thousands(queued / 10)} exp / ${thousands((3 * queued) / 10)} edges`;
 const largeLabel = `${thousands(queued)} exp / ${thousands(3 * queued)} edges`;
@@ -94,49 +145,64 @@ const against = (
   ...(target ? { target } : {}),
 });
 
-const { enqueue: http, floor, healthz } = enqueue;
-add(`${enqueueLabel}: p50`, http.p50, 'ms', against(`${floorLabel} p50`, floor.p50, http.p50));
-add(
-  `${enqueueLabel}: p99`,
-  http.p99,
-  'ms',
-  against(`${floorLabel} p99`, floor.p99, http.p99, '< 5 ms'),
-);
-add(`${enqueueLabel}: mean`, http.mean, 'ms', against(`${floorLabel} mean`, floor.mean, http.mean));
-add(`${enqueueLabel}: requests`, `${http.count} (+${warmup} warm-up)`, 'requests');
-add(`${floorLabel} (better-sqlite3, WAL, FULL): p50`, floor.p50, 'ms');
-add(`${floorLabel} (better-sqlite3, WAL, FULL): p99`, floor.p99, 'ms');
-add(`${floorLabel} (better-sqlite3, WAL, FULL): mean`, floor.mean, 'ms');
-add('GET /healthz round trip on loopback: p50', healthz.p50, 'ms');
-add('GET /healthz round trip on loopback: p99', healthz.p99, 'ms');
-add(
-  `  enqueue part: the procedure (validate, graph check, insert, audit, commit): p50`,
-  enqueue.parts.service.p50,
-  'ms',
-);
-add(
-  `  the tick a change triggers, in process (the server runs it in its worker): p50`,
-  enqueue.parts.tick.p50,
-  'ms',
-);
-add(
-  `queued (or pending approval) when the HTTP enqueues began`,
-  enqueue.queuedAtStart,
-  'experiments',
-);
-add(
-  `seed ${thousands(queued)} specs in-process, batches of 500`,
-  (enqueue.seeded / enqueue.seedMs) * 1000,
-  'specs/s',
-);
+if (enqueue) {
+  const { enqueue: http, floor, healthz } = enqueue;
+  add(`${enqueueLabel}: p50`, http.p50, 'ms', against(`${floorLabel} p50`, floor.p50, http.p50));
+  add(
+    `${enqueueLabel}: p99`,
+    http.p99,
+    'ms',
+    against(`${floorLabel} p99`, floor.p99, http.p99, '< 5 ms'),
+  );
+  add(
+    `${enqueueLabel}: mean`,
+    http.mean,
+    'ms',
+    against(`${floorLabel} mean`, floor.mean, http.mean),
+  );
+  add(`${enqueueLabel}: requests`, `${http.count} (+${warmup} warm-up)`, 'requests');
+  add(`${floorLabel} (better-sqlite3, WAL, FULL): p50`, floor.p50, 'ms');
+  add(`${floorLabel} (better-sqlite3, WAL, FULL): p99`, floor.p99, 'ms');
+  add(`${floorLabel} (better-sqlite3, WAL, FULL): mean`, floor.mean, 'ms');
+  add('GET /healthz round trip on loopback: p50', healthz.p50, 'ms');
+  add('GET /healthz round trip on loopback: p99', healthz.p99, 'ms');
+  add(
+    `  enqueue part: the procedure (validate, graph check, insert, audit, commit): p50`,
+    enqueue.parts.service.p50,
+    'ms',
+  );
+  add(
+    `  the tick a change triggers, in process (the server runs it in its worker): p50`,
+    enqueue.parts.tick.p50,
+    'ms',
+  );
+  add(
+    `queued (or pending approval) when the HTTP enqueues began`,
+    enqueue.queuedAtStart,
+    'experiments',
+  );
+  add(
+    `seed ${thousands(queued)} specs in-process, batches of 500`,
+    (enqueue.seeded / enqueue.seedMs) * 1000,
+    'specs/s',
+  );
+}
 
-for (const [label, result] of [
-  [largeLabel, large],
-  [smallLabel, small],
-] as const) {
+for (const [label, result] of small && large
+  ? ([
+      [largeLabel, large],
+      [smallLabel, small],
+    ] as const)
+  : []) {
   const isLarge = result === large;
-  const vs = (name: string, pick: (r: typeof large) => number, target?: string): Partial<Row> =>
-    isLarge ? against(`${name} ${smallLabel}`, pick(small), pick(large), target) : {};
+  const vs = (
+    name: string,
+    pick: (r: NonNullable<typeof large>) => number,
+    target?: string,
+  ): Partial<Row> =>
+    isLarge && small && large
+      ? against(`${name} ${smallLabel}`, pick(small), pick(large), target)
+      : {};
   add(
     `scheduler tick, ${label}: p50`,
     result.tick.p50,
@@ -195,8 +261,7 @@ for (const [label, result] of [
   );
   add(`  ticks that applied a change`, `${result.ticksThatApplied}/${result.tick.count}`, 'ticks');
 }
-rows.push(...telemetryRows);
-rows.push(...(await runFlagBench({ evaluations: 20_000, changes: 200 }, checks)));
+rows.push(...telemetryRows, ...flagRows, ...graphRows, ...chartRows);
 add(
   'correctness checks',
   `${checks.passed.length} passed, ${checks.failures.length} failed`,
@@ -204,9 +269,11 @@ add(
 );
 
 progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-progress(
-  `tick fleet ${largeLabel}: ${JSON.stringify(large.states)}; ${smallLabel}: ${JSON.stringify(small.states)}`,
-);
+if (small && large) {
+  progress(
+    `tick fleet ${largeLabel}: ${JSON.stringify(large.states)}; ${smallLabel}: ${JSON.stringify(small.states)}`,
+  );
+}
 process.stdout.write(`${formatTable(rows)}\n`);
 if (checks.failures.length > 0) {
   process.stdout.write(

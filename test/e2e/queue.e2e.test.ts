@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/harness';
 import { launchChromium } from './support/chromium';
 import {
+  captureView,
+  closeClean,
   openConsolePage,
+  openSignedIn as openTab,
   queueRow,
   saveScreenshot,
   type ConsolePage,
@@ -30,16 +33,8 @@ afterAll(async () => {
 });
 
 /** Opens the console the way `npm start` hands it over: the token in the URL fragment. */
-async function openSignedIn(token: string, path = '/'): Promise<ConsolePage> {
-  const tab = await openConsolePage(browser);
-  await tab.page.goto(`${server.url}${path}#token=${token}`);
-  await tab.page.getByTestId('current-user').waitFor();
-  return tab;
-}
-
-async function closeClean(tab: ConsolePage): Promise<void> {
-  expect(tab.pageErrors).toEqual([]);
-  await tab.context.close();
+function openSignedIn(token: string, path = '/'): Promise<ConsolePage> {
+  return openTab(browser, server.url, token, path);
 }
 
 describe('the console in a browser', () => {
@@ -90,7 +85,7 @@ describe('the console in a browser', () => {
     expect(await row.textContent()).toContain('New checkout flow');
     expect(await row.textContent()).toContain('alice@example.com');
     expect(await queueRow(page, 'search-ranking').textContent()).toContain('60%');
-    await saveScreenshot(page, 'queue-view');
+    await captureView(page, 'queue-view');
     await closeClean(tab);
   });
 

@@ -55,3 +55,22 @@ export async function postMetrics(
   });
   return { status: response.status, body: await response.json() };
 }
+
+/**
+ * The request counters the default `error_rate` SLI reads (runway.requests.errors /
+ * runway.requests), as delta sums for the arms given, at `timeMs`.
+ */
+export function requestMetrics(
+  key: string,
+  arms: Partial<Record<Variant, { requests: number; errors: number }>>,
+  timeMs: number,
+) {
+  const pick = (field: 'requests' | 'errors') =>
+    Object.fromEntries(
+      Object.entries(arms).map(([variant, counts]) => [variant, counts[field]]),
+    ) as Partial<Record<Variant, number>>;
+  return [
+    deltaSum('runway.requests', key, pick('requests'), timeMs),
+    deltaSum('runway.requests.errors', key, pick('errors'), timeMs),
+  ];
+}
