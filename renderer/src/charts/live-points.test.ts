@@ -51,21 +51,23 @@ describe('mergeLivePoints', () => {
 });
 
 describe('nextLiveSeries', () => {
-  const snapshot = (fromMs: number, bucketMs: number, times: number[]) => ({
+  const snapshot = (times: number[]) => ({
     key: 'x',
-    fromMs,
-    bucketMs,
+    fromMs: 0,
+    bucketMs: 10,
     series: [{ sli: 'error_rate', points: at(...times) }],
   });
 
-  it('merges an answer on the same grid and replaces one on a new grid', () => {
-    const first = snapshot(0, 10, [10, 20, 25]);
-    const same = nextLiveSeries(first, snapshot(0, 10, [20, 30]), 100);
-    expect(same.series[0]!.points.map((point) => point.atMs)).toEqual([10, 20, 30]);
-    // a new stage (later fromMs) or coarser buckets: the old points must not linger
-    const staged = nextLiveSeries(same, snapshot(40, 10, [50]), 100);
-    expect(staged.series[0]!.points.map((point) => point.atMs)).toEqual([50]);
-    const coarser = nextLiveSeries(same, snapshot(0, 20, [20, 40]), 100);
-    expect(coarser.series[0]!.points.map((point) => point.atMs)).toEqual([20, 40]);
+  it('shows exactly what the server answered, so partial early polls do not linger', () => {
+    // Polls at 3, 5, 7 and 9 s saw partial points; the answer after the first 10 s window
+    // closed starts at 10 s. The chart must match the server (and a reload), not keep 3..9 s.
+    let shown = snapshot([3]);
+    for (const times of [[5], [7], [9], [10, 13]]) shown = nextLiveSeries(snapshot(times), 100);
+    expect(shown.series[0]!.points.map((point) => point.atMs)).toEqual([10, 13]);
+  });
+
+  it('keeps the newest points within the cap', () => {
+    const next = nextLiveSeries(snapshot([10, 20, 30, 40, 50]), 3);
+    expect(next.series[0]!.points.map((point) => point.atMs)).toEqual([30, 40, 50]);
   });
 });

@@ -27,33 +27,24 @@ export function mergeLivePoints<T extends { readonly atMs: number }>(
 }
 
 interface SeriesSnapshot<P extends { readonly atMs: number }> {
-  readonly key: string;
-  readonly fromMs: number;
-  readonly bucketMs: number;
   readonly series: ReadonlyArray<{ readonly sli: string; readonly points: readonly P[] }>;
 }
 
 /**
- * The next charts from a fresh answer: on the same grid (same experiment, range start and
- * bucket size) each series' points are merged into what is shown; when the grid changed (a new
- * stage, coarser buckets as the stage grows old) the answer replaces them. Either way every
- * series stays within `cap` points.
+ * The next charts from a fresh answer. experiments.sliSeries always answers with the whole range
+ * (the stage so far, or everything), so the answer replaces what is shown: merging it into
+ * earlier answers would keep partial points polled before the first rollup window closed, which
+ * the server's series no longer has. Each series still keeps at most `cap` points, the newest.
  */
 export function nextLiveSeries<P extends { readonly atMs: number }, S extends SeriesSnapshot<P>>(
-  shown: S | null,
   incoming: S,
   cap: number = DEFAULT_LIVE_POINT_CAP,
 ): S {
-  const sameGrid =
-    shown !== null &&
-    shown.key === incoming.key &&
-    shown.fromMs === incoming.fromMs &&
-    shown.bucketMs === incoming.bucketMs;
   return {
     ...incoming,
-    series: incoming.series.map((series) => {
-      const before = sameGrid ? shown.series.find((each) => each.sli === series.sli) : undefined;
-      return { ...series, points: mergeLivePoints(before?.points ?? [], series.points, cap) };
-    }),
+    series: incoming.series.map((series) => ({
+      ...series,
+      points: mergeLivePoints([], series.points, cap),
+    })),
   };
 }

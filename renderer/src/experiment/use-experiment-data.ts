@@ -58,13 +58,7 @@ export function useExperimentData(
           client.audit.list.query({ experimentKey: key, limit: AUDIT_LIMIT }),
         ]);
         if (disposed) return;
-        setState((current) => ({
-          detail,
-          series: nextLiveSeries(current.series, series),
-          audit,
-          error: null,
-          notFound: false,
-        }));
+        setState({ detail, series: nextLiveSeries(series), audit, error: null, notFound: false });
       } catch (error) {
         if (disposed) return;
         setState((current) => ({
