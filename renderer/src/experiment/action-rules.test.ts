@@ -98,6 +98,15 @@ describe('actionAvailability', () => {
     expect(advanceBlockers([failing]).blockers).toEqual([failing]);
   });
 
+  it('names the next stage only for a running experiment, and Complete at the last stage', () => {
+    const label = (overrides: Partial<ActionSubject>): string =>
+      byKind(subject(overrides), as('release-manager')).advance!.label;
+    expect(label({ state: 'queued', stageIndex: -1 })).toBe('Advance');
+    expect(label({ state: 'paused' })).toBe('Advance');
+    expect(label({ state: 'running', stageIndex: 0 })).toBe('Advance to 50%');
+    expect(label({ state: 'running', stageIndex: 2 })).toBe('Complete');
+  });
+
   it('approves the next stage that asks for it, never by the author, once', () => {
     const pending = byKind(subject(), as('release-manager', 'bob'));
     expect(pending.approve).toMatchObject({ enabled: true, label: 'Approve stage 2 (50%)' });

@@ -168,9 +168,10 @@ function approveAvailability(
 function labelFor(kind: ActionKind, experiment: ActionSubject): string {
   switch (kind) {
     case 'advance': {
+      // Only a running experiment has a next stage to name; a queued one is not at a stage yet.
+      if (experiment.state !== 'running') return 'Advance';
       const next = experiment.stages[experiment.stageIndex + 1];
-      if (experiment.state === 'running' && !next) return 'Complete';
-      return next ? `Advance to ${next.percent}%` : 'Advance';
+      return next ? `Advance to ${next.percent}%` : 'Complete';
     }
     case 'approve': {
       const pending = pendingApproval(experiment);
