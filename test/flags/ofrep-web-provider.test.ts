@@ -103,8 +103,12 @@ describe('OFREPWebProvider against Runway', () => {
     const treatedUnit = UNITS.find((unit) => expectedTreated(unit))!;
     await OpenFeature.setContext({ targetingKey: treatedUnit });
     expect(client.getBooleanValue(FLAG, false)).toBe(true);
-    // Nothing changed: the provider's poll carries the ETag and Runway answers 304.
-    expect(await nextBulkStatus()).toBe(304);
+    // Nothing changed: the provider's poll carries the ETag and Runway answers 304. A poll sent
+    // for the previous context just before setContext may still answer 200 first (a busy
+    // machine widens that window), so look at the next few answers.
+    const statuses: number[] = [];
+    while (!statuses.includes(304) && statuses.length < 5) statuses.push(await nextBulkStatus());
+    expect(statuses).toContain(304);
 
     const changed = nextEvent(ProviderEvents.ConfigurationChanged);
     const alice = server.runway.auth.authenticate(server.tokens.alice)!;
