@@ -27,6 +27,10 @@ import { GateEvaluator } from './scheduler/gate-evaluator';
 import { SchedulerEpochs } from './scheduler/scheduler-epochs';
 import { SchedulerService } from './scheduler/scheduler-service';
 import { SchedulerStore } from './scheduler/scheduler-store';
+import { DigestScheduleService } from './slack-delivery/digest-schedule-service';
+import { DigestStore } from './slack-delivery/digest-store';
+import { TeamContactService } from './slack-delivery/team-contact-service';
+import { TeamContactStore } from './slack-delivery/team-contact-store';
 import { openDatabase, type Db } from './store/database';
 import { TelemetryService } from './telemetry/telemetry-service';
 import { TelemetryStore } from './telemetry/telemetry-store';
@@ -52,6 +56,10 @@ export interface Runway {
   budgets: BudgetService;
   pages: PageService;
   overview: OverviewService;
+  /** Teams' escalation contacts for unacknowledged pages. */
+  teams: TeamContactService;
+  /** Per-channel Slack digest schedules. */
+  digests: DigestScheduleService;
   close(): void;
 }
 
@@ -156,6 +164,20 @@ export function createRunway(options: CreateRunwayOptions): Runway {
       store: new OverviewStore(db),
       policy: policyStore,
       pages: pageStore,
+      clock,
+    }),
+    teams: new TeamContactService({
+      db,
+      store: new TeamContactStore(db),
+      audit: auditStore,
+      feed,
+      clock,
+    }),
+    digests: new DigestScheduleService({
+      db,
+      store: new DigestStore(db),
+      audit: auditStore,
+      feed,
       clock,
     }),
     close: () => db.close(),

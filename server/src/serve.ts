@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { SlackBot } from '../../bot/src/slack-bot';
 import { describeSlackSetup } from '../../bot/src/slack-setup';
 import { BUDGET_REFRESH_INTERVAL_MS } from './budgets/budget-service';
 import type { Clock } from './clock';
@@ -23,6 +24,8 @@ export interface RunningServer {
   port: number;
   adminToken: string;
   loop: SchedulerLoop;
+  /** The Slack bot mounted at /slack/events; null when Slack credentials are not set. */
+  slackBot: SlackBot | null;
   close(): Promise<void>;
 }
 
@@ -142,26 +145,52 @@ export async function startServer(
     if (rows.some((row) => row.actor !== 'runway:scheduler')) loop.nudge();
   });
   const unsubscribeSignals = runway.feed.subscribeSignals(() => loop.nudge());
+  // The console's address for links in Slack messages: RUNWAY_URL, else this server's own URL
+  // (known once it listens; no request can arrive before that).
+  let consoleBaseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  // Bolt (and express under it) is loaded only when the bot is on.
+  const slackBot = config.slack
+    ? (await import('./slack/runway-slack-bot')).createRunwaySlackBot(runway, config.slack, {
+        consoleBaseUrl: () => consoleBaseUrl,
+        maxBodyBytes: config.maxBodyBytes,
+        log,
+        digests: runway.digests,
+      })
+    : null;
   const server = createRunwayHttpServer({
     runway,
     metrics,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => loopRunning || options.schedulerLoop === false,
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+    slack: slackBot,
   });
   const address = await listen(server, config.port, config.host);
   if (options.schedulerLoop !== false) {
     loop.start();
     loopRunning = true;
   }
-  // The bot itself is not mounted yet: only the "off" line is true today.
-  log(
-    config.slack
-      ? 'Slack bot: credentials are set, but this server does not include the Slack bot yet'
-      : describeSlackSetup(null),
-  );
+  log(describeSlackSetup(config.slack));
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  consoleBaseUrl = config.publicUrl ?? url;
+  // Pages, message updates, escalations and digests go out from the outbox. Like the scheduler,
+  // it runs only in a server that runs its loops: two engines draining one database could post
+  // a page twice, and test servers drive delivery themselves.
+  const slackDelivery =
+    config.slack && options.schedulerLoop !== false
+      ? (await import('./slack-delivery/create-slack-delivery')).createSlackDelivery({
+          runway,
+          slack: {
+            botToken: config.slack.botToken,
+            apiUrl: config.slack.apiUrl,
+            defaultChannel: config.slack.defaultChannel,
+          },
+          consoleBaseUrl,
+          log,
+        })
+      : null;
+  slackDelivery?.start();
   let closed = false;
   return {
     runway,
@@ -170,9 +199,13 @@ export async function startServer(
     port: address.port,
     adminToken,
     loop,
+    slackBot,
     close: async () => {
       if (closed) return;
       closed = true;
+      // First: no new Slack work, and what is running finishes while the database is open.
+      await slackBot?.stop();
+      await slackDelivery?.stop();
       loop.stop();
       clearInterval(pruneTimer);
       clearInterval(budgetTimer);

@@ -227,3 +227,24 @@ export const pagesListInput = z
 export const pageAcknowledgeInput = z.strictObject({
   id: z.number().int().positive(),
 });
+
+/**
+ * teams.setContact: where a team's unacknowledged pages escalate (a Slack user ID or an email),
+ * and after how long (the service applies its default, 15 minutes, when absent).
+ */
+export const teamContactInput = z.strictObject({
+  team: z.string().trim().min(1).max(100),
+  secondary: z.string().trim().min(1).max(200),
+  escalateAfterMs: z.number().int().positive().optional(),
+});
+
+/** digests.schedule: a five-field cron expression read in an IANA time zone, for one channel. */
+export const digestScheduleInput = z.strictObject({
+  channel: z.string().trim().min(1).max(100),
+  cron: z.string().trim().min(1).max(200),
+  timeZone: z.string().trim().min(1).max(100),
+});
+
+export const digestChannelInput = z.strictObject({
+  channel: z.string().trim().min(1).max(100),
+});

@@ -243,7 +243,13 @@ describe('migration 7', () => {
         6,
       );
       add.run('notify.other', null, JSON.stringify({ key: 'c' }), 7, 7);
-      expect(applyMigrations(db, MIGRATIONS)).toEqual([7]);
+      // Up to 7 only: later migrations (8: Slack requests, 9+: Slack delivery) are not about pages.
+      expect(
+        applyMigrations(
+          db,
+          MIGRATIONS.filter((migration) => migration.version <= 7),
+        ),
+      ).toEqual([7]);
       expect(
         db
           .prepare(

@@ -90,6 +90,22 @@ export class AuthService {
     })();
   }
 
+  /**
+   * The Runway user linked to a Slack user, with the role its live tokens carry (null: none).
+   * For the Slack bot's identity resolution, which runs before there is an actor to check.
+   */
+  userBySlackId(slackUserId: string): (UserRecord & { role: Role | null }) | null {
+    const user = this.store.userBySlackId(slackUserId);
+    return user ? { ...user, role: this.store.roleOfUser(user.id) } : null;
+  }
+
+  /** Users the Slack bot may link by looking their email up in Slack. */
+  unlinkedUsersWithEmail(): Array<UserRecord & { role: Role | null }> {
+    return this.store
+      .unlinkedUsersWithEmail()
+      .map((user) => ({ ...user, role: this.store.roleOfUser(user.id) }));
+  }
+
   listUsers(actor: Actor): UserRecord[] {
     requireRole(actor, 'admin');
     return this.store.listUsers();

@@ -1,4 +1,4 @@
-import type { Role } from '../../../shared/src/roles';
+import { ROLES, type Role } from '../../../shared/src/roles';
 import type { Db } from '../store/database';
 
 export interface UserRecord {
@@ -63,6 +63,26 @@ export class AuthStore {
         'SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users ORDER BY name',
       )
       .all() as UserRecord[];
+  }
+
+  /** Users with an email and no Slack link: whom the Slack bot may link by email lookup. */
+  unlinkedUsersWithEmail(): UserRecord[] {
+    return this.db
+      .prepare(
+        `SELECT id, name, email, slack_user_id AS slackUserId, created_at AS createdAt FROM users
+        WHERE slack_user_id IS NULL AND email IS NOT NULL AND email <> '' ORDER BY id`,
+      )
+      .all() as UserRecord[];
+  }
+
+  /** The highest role among the user's live tokens (a user's role is what its tokens carry). */
+  roleOfUser(userId: number): Role | null {
+    const roles = this.db
+      .prepare('SELECT DISTINCT role FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL')
+      .pluck()
+      .all(userId) as Role[];
+    if (roles.length === 0) return null;
+    return roles.reduce((best, role) => (ROLES.indexOf(role) > ROLES.indexOf(best) ? role : best));
   }
 
   insertUser(name: string, email: string | null, at: number): number {

@@ -19,11 +19,19 @@ const envSchema = z.object({
     .optional(),
   RUNWAY_SYNC: z.enum(['FULL', 'NORMAL']).optional(),
   RUNWAY_PROMETHEUS_URL: z
-    .url({ message: 'must be the base URL of a Prometheus-compatible API, e.g. http://127.0.0.1:9090' })
+    .url({
+      message: 'must be the base URL of a Prometheus-compatible API, e.g. http://127.0.0.1:9090',
+    })
     .optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_API_URL: z.url().optional(),
+  SLACK_DEFAULT_CHANNEL: z
+    .string()
+    .regex(/^(#[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{6,})$/, {
+      message: 'must be a Slack channel like #releases or a channel ID',
+    })
+    .optional(),
 });
 
 export interface RunwayConfig {
@@ -37,7 +45,15 @@ export interface RunwayConfig {
   synchronous: 'FULL' | 'NORMAL';
   /** Where PromQL SLIs are queried (RUNWAY_PROMETHEUS_URL); null: PromQL SLIs have no data. */
   prometheusUrl: string | null;
-  slack: { botToken: string; signingSecret: string; apiUrl: string | null } | null;
+  /** How people reach this server (RUNWAY_URL): console links in Slack messages; null: its own URL. */
+  publicUrl: string | null;
+  slack: {
+    botToken: string;
+    signingSecret: string;
+    apiUrl: string | null;
+    /** Where pages go when an experiment names no channel (SLACK_DEFAULT_CHANNEL). */
+    defaultChannel: string | null;
+  } | null;
 }
 
 export interface ClientConfig {
@@ -80,11 +96,13 @@ export function loadServerConfig(
     maxBodyBytes: parsed.RUNWAY_MAX_BODY_BYTES ?? 1024 * 1024,
     synchronous: parsed.RUNWAY_SYNC ?? 'FULL',
     prometheusUrl: parsed.RUNWAY_PROMETHEUS_URL ?? null,
+    publicUrl: parsed.RUNWAY_URL?.replace(/\/+$/, '') ?? null,
     slack: slackPair
       ? {
           botToken: parsed.SLACK_BOT_TOKEN!,
           signingSecret: parsed.SLACK_SIGNING_SECRET!,
           apiUrl: parsed.SLACK_API_URL ?? null,
+          defaultChannel: parsed.SLACK_DEFAULT_CHANNEL ?? null,
         }
       : null,
   };

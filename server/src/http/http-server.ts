@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { SLACK_EVENTS_PATH } from '../../../bot/src/slack-setup';
 import { handleOfrep, OFREP_PREFIX } from '../flags/ofrep-routes';
 import type { Runway } from '../runway';
 import { createConsoleStatic } from './console-static';
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   isReady?: () => boolean;
   /** The built console (default renderer/dist). */
   consoleDir?: string;
+  /** The Slack bot's receiver for /slack/events (Bolt's HTTPReceiver); null when the bot is off. */
+  slack?: { handle(request: IncomingMessage, response: ServerResponse): void } | null;
 }
 
 /** One port for everything (DESIGN §6): the tRPC API, health, metrics, and the console. */
@@ -78,6 +81,16 @@ export function createRunwayHttpServer(options: HttpServerOptions): Server {
         now: () => runway.clock.now(),
       });
       return;
+    }
+    if (path === SLACK_EVENTS_PATH) {
+      // Signed by Slack instead of a bearer token: Bolt's receiver verifies the signature.
+      if (options.slack) return options.slack.handle(req, res);
+      return sendJson(res, 404, {
+        error: {
+          code: 'NOT_FOUND',
+          message: 'the Slack bot is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET',
+        },
+      });
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') {

@@ -46,6 +46,33 @@ export class OutboxStore {
     }));
   }
 
+  /** Due messages whose topic starts with any of the prefixes, oldest first. */
+  dueForTopics(topicPrefixes: readonly string[], nowMs: number, limit: number): OutboxMessage[] {
+    if (topicPrefixes.length === 0) return [];
+    const topics = topicPrefixes.map(() => 'topic LIKE ?').join(' OR ');
+    const rows = this.db
+      .prepare(
+        `SELECT id, topic, dedupe_key AS dedupeKey, payload_json AS payloadJson, created_at AS createdAt, attempts
+        FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (${topics}) ORDER BY id LIMIT ?`,
+      )
+      .all(nowMs, ...topicPrefixes.map((prefix) => `${prefix}%`), limit) as Array<
+      Omit<OutboxMessage, 'payload'> & { payloadJson: string }
+    >;
+    return rows.map(({ payloadJson, ...rest }) => ({
+      ...rest,
+      payload: JSON.parse(payloadJson) as Record<string, unknown>,
+    }));
+  }
+
+  /** Ends a message that can never be delivered; the reason stays in last_error. */
+  markAbandoned(id: number, error: string, at: number): void {
+    this.db
+      .prepare(
+        'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?',
+      )
+      .run(at, error, id);
+  }
+
   markDelivered(id: number, at: number): void {
     this.db
       .prepare(

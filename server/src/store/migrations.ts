@@ -373,4 +373,92 @@ WHERE topic IN ('page.rollback', 'page.guardrail', 'page.telemetry_lost')
 ORDER BY id;
 `,
   },
+  {
+    version: 8,
+    name: "slack requests: the bot's commands and clicks, each acted on once",
+    // Slack retries a request it thinks went unanswered, with the same body. Each request is
+    // recorded by the SHA-256 of its raw body before it is acted on; a repeat is dropped. Rows
+    // older than a day are pruned (Slack retries within minutes).
+    sql: `
+CREATE TABLE slack_requests (
+  request_key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX slack_requests_received ON slack_requests (received_at);
+`,
+  },
+  {
+    version: 9,
+    name: 'Slack page delivery: message refs per destination, team contacts, escalations',
+    // Slack's chat.postMessage has no idempotency key, so "posted" is recorded per (page,
+    // destination) the moment Slack answers, and checked before every post: a retried outbox
+    // message re-posts only the destinations that have no ref. `rendered` is the state the
+    // message shows (experiment version, acknowledgement, escalation), so changes since are
+    // found by comparison and the message is updated in place (chat.update on channel + ts).
+    sql: `
+CREATE TABLE team_contacts (
+  team TEXT PRIMARY KEY,
+  -- a Slack user ID (U…/W…) or an email resolved with users.lookupByEmail
+  secondary TEXT NOT NULL,
+  escalate_after_ms INTEGER NOT NULL CHECK (escalate_after_ms > 0),
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE slack_page_messages (
+  page_id INTEGER NOT NULL REFERENCES pages(id),
+  destination TEXT NOT NULL CHECK (destination IN ('owner', 'channel', 'escalation')),
+  -- undeliverable: Slack refused it for good (unknown user or channel); never retried
+  status TEXT NOT NULL CHECK (status IN ('posted', 'undeliverable')),
+  channel TEXT,
+  ts TEXT,
+  error TEXT,
+  rendered TEXT,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (page_id, destination),
+  CHECK ((status = 'posted') = (channel IS NOT NULL AND ts IS NOT NULL))
+) WITHOUT ROWID;
+CREATE INDEX slack_page_messages_at ON slack_page_messages(at);
+
+-- One row per escalated page: written with its outbox message, so it happens once.
+CREATE TABLE page_escalations (
+  page_id INTEGER PRIMARY KEY REFERENCES pages(id),
+  secondary TEXT NOT NULL,
+  escalate_after_ms INTEGER NOT NULL,
+  escalated_at INTEGER NOT NULL
+);
+`,
+  },
+  {
+    version: 10,
+    name: 'Slack digests: per-channel schedules and the slots posted',
+    // A slot row is inserted in the transaction that claims it (with its outbox message), and
+    // (schedule_id, slot_at) is the key: a slot is claimed once however often the server restarts.
+    sql: `
+CREATE TABLE digest_schedules (
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  cron TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  removed_at INTEGER,
+  removed_by TEXT
+);
+CREATE UNIQUE INDEX digest_schedules_channel ON digest_schedules(channel) WHERE removed_at IS NULL;
+
+CREATE TABLE digest_slots (
+  schedule_id INTEGER NOT NULL REFERENCES digest_schedules(id),
+  slot_at INTEGER NOT NULL,
+  -- the digest covers [covers_since, slot_at): from the previous slot (or the schedule's start)
+  covers_since INTEGER NOT NULL,
+  claimed_at INTEGER NOT NULL,
+  channel TEXT,
+  ts TEXT,
+  posted_at INTEGER,
+  PRIMARY KEY (schedule_id, slot_at)
+) WITHOUT ROWID;
+`,
+  },
 ];

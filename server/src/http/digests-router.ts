@@ -1,0 +1,15 @@
+import { digestChannelInput, digestScheduleInput } from '../../../shared/src/api-schemas';
+import { protectedProcedure, router } from './trpc';
+
+export const digestsRouter = router({
+  list: protectedProcedure.query(({ ctx }) => ctx.runway.digests.list(ctx.actor)),
+  /** Operator: post a digest to `channel` on a cron schedule (replaces the channel's schedule). */
+  schedule: protectedProcedure
+    .input(digestScheduleInput)
+    .mutation(({ ctx, input }) =>
+      ctx.runway.digests.schedule(input.channel, input.cron, input.timeZone, ctx.actor),
+    ),
+  unschedule: protectedProcedure
+    .input(digestChannelInput)
+    .mutation(({ ctx, input }) => ctx.runway.digests.unschedule(input.channel, ctx.actor)),
+});
