@@ -21,6 +21,7 @@ import { OverviewStore } from './overview/overview-store';
 import { PageService } from './pages/page-service';
 import { PageStore } from './pages/page-store';
 import { Pager } from './pages/pager';
+import { StuckWatch } from './pages/stuck-watch';
 import { PolicyService } from './policy/policy-service';
 import { PolicyStore } from './policy/policy-store';
 import { GateEvaluator } from './scheduler/gate-evaluator';
@@ -55,6 +56,8 @@ export interface Runway {
   sliSeries: SliSeriesService;
   budgets: BudgetService;
   pages: PageService;
+  /** Pages owners of experiments stuck in a state past its limit. */
+  stuck: StuckWatch;
   overview: OverviewService;
   /** Teams' escalation contacts for unacknowledged pages. */
   teams: TeamContactService;
@@ -160,6 +163,7 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     }),
     budgets: new BudgetService({ policy: policyStore, telemetry, feed }),
     pages: new PageService({ db, store: pageStore, audit: auditStore, feed, clock }),
+    stuck: new StuckWatch({ db, experiments: experimentStore, definitions, pager, clock }),
     overview: new OverviewService({
       store: new OverviewStore(db),
       policy: policyStore,

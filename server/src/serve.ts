@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { SlackBot } from '../../bot/src/slack-bot';
 import { describeSlackSetup } from '../../bot/src/slack-setup';
 import { BUDGET_REFRESH_INTERVAL_MS } from './budgets/budget-service';
+import { STUCK_CHECK_INTERVAL_MS } from './pages/stuck-watch';
 import type { Clock } from './clock';
 import type { RunwayConfig } from './config/config';
 import { createRunwayHttpServer, listen } from './http/http-server';
@@ -92,6 +93,17 @@ export async function startServer(
   refreshBudgets();
   const budgetTimer = setInterval(refreshBudgets, BUDGET_REFRESH_INTERVAL_MS);
   budgetTimer.unref();
+  // Stuck experiments are paged by the server that runs the loops (like guardrail pages).
+  const checkStuck = (): void => {
+    try {
+      runway.stuck.check(runway.clock.now());
+    } catch (error) {
+      console.error('runway: looking for stuck experiments failed', error);
+    }
+  };
+  const stuckTimer =
+    options.schedulerLoop !== false ? setInterval(checkStuck, STUCK_CHECK_INTERVAL_MS) : null;
+  stuckTimer?.unref();
   // After each OTLP batch: evaluate at once on what is stored (bursts share one run). On the
   // interval: fetch PromQL SLIs first, one run at a time, so a slow Prometheus never piles up.
   let guardrailsQueued = false;
@@ -209,6 +221,7 @@ export async function startServer(
       loop.stop();
       clearInterval(pruneTimer);
       clearInterval(budgetTimer);
+      if (stuckTimer) clearInterval(stuckTimer);
       if (guardrailTimer) clearInterval(guardrailTimer);
       await externalRun;
       unsubscribeIngest();

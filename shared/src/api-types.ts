@@ -161,8 +161,11 @@ export interface SliSeriesResult {
   series: SliSeries[];
 }
 
-/** Why Runway paged someone (DESIGN §5): the outbox topic `page.KIND`. */
-export type PageKind = 'guardrail' | 'telemetry_lost' | 'rollback';
+/**
+ * Why Runway paged someone (DESIGN §5): the outbox topic `page.KIND`. `stuck`: an experiment sat
+ * in a state past its limit (paused, waiting for approval, or not ramping).
+ */
+export type PageKind = 'guardrail' | 'telemetry_lost' | 'rollback' | 'stuck';
 
 /**
  * A page raised by Runway for one experiment. It stays open until a person acknowledges it

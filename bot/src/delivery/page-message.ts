@@ -124,9 +124,13 @@ function headlineOf(input: PageMessageInput): string {
 }
 
 function kindWords(kind: PageKind): string {
-  return { guardrail: 'Guardrail page', telemetry_lost: 'Telemetry lost', rollback: 'Rollback' }[
-    kind
-  ];
+  const words: Record<PageKind, string> = {
+    guardrail: 'Guardrail page',
+    telemetry_lost: 'Telemetry lost',
+    rollback: 'Rollback',
+    stuck: 'Stuck in its state',
+  };
+  return words[kind];
 }
 
 /** The numbers behind the page; null when the payload carried none (the summary stands in). */

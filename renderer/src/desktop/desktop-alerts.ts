@@ -27,6 +27,8 @@ function pageTitle(kind: PageKind, key: string): string {
       return `No telemetry: ${key}`;
     case 'rollback':
       return `Rolled back: ${key}`;
+    case 'stuck':
+      return `Stuck: ${key}`;
     default:
       return assertNever(kind, 'page kind');
   }

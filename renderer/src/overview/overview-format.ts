@@ -78,6 +78,7 @@ export const PAGE_KIND_LABEL: Record<PageKind, string> = {
   guardrail: 'Guardrail failed',
   telemetry_lost: 'Telemetry lost',
   rollback: 'Rolled back',
+  stuck: 'Stuck',
 };
 
 /** "in 2h", "3m ago": a moment relative to now. */

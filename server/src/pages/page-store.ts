@@ -38,7 +38,9 @@ export class PageStore {
   }
 
   get(id: number): PageView | null {
-    return (this.db.prepare(`${SELECT_PAGE} WHERE p.id = ?`).get(id) as PageView | undefined) ?? null;
+    return (
+      (this.db.prepare(`${SELECT_PAGE} WHERE p.id = ?`).get(id) as PageView | undefined) ?? null
+    );
   }
 
   /** Newest first. */

@@ -50,14 +50,27 @@ export function applyMigrations(db: Db, migrations: readonly Migration[]): numbe
   const newlyApplied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      );
-    })();
+    // foreign_keys cannot change inside a transaction, so it is switched around it.
+    const foreignKeysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (migration.rebuildsReferencedTable) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (migration.rebuildsReferencedTable) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) {
+            throw new Error(
+              `migration ${migration.version} would break ${broken.length} foreign key(s): ${JSON.stringify(broken.slice(0, 3))}`,
+            );
+          }
+        }
+        db.prepare(
+          'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+        ).run(migration.version, migration.name, new Date().toISOString());
+      })();
+    } finally {
+      if (migration.rebuildsReferencedTable && foreignKeysWereOn) db.pragma('foreign_keys = ON');
+    }
     newlyApplied.push(migration.version);
   }
   return newlyApplied;

@@ -5,6 +5,12 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * The migration rebuilds a table other tables refer to (SQLite cannot alter a CHECK in place):
+   * it runs with foreign keys off and is checked with foreign_key_check before it commits, the
+   * procedure SQLite documents for schema changes ALTER TABLE cannot make.
+   */
+  readonly rebuildsReferencedTable?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -459,6 +465,32 @@ CREATE TABLE digest_slots (
   posted_at INTEGER,
   PRIMARY KEY (schedule_id, slot_at)
 ) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 11,
+    name: 'pages for experiments stuck in a state past a limit',
+    rebuildsReferencedTable: true,
+    // SQLite cannot change a CHECK constraint in place: the pages table is rebuilt with the new
+    // kind, keeping every row and id (Slack delivery refers to pages by id).
+    sql: `
+CREATE TABLE pages_v11 (
+  id INTEGER PRIMARY KEY,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('guardrail', 'telemetry_lost', 'rollback', 'stuck')),
+  experiment_key TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  raised_at INTEGER NOT NULL,
+  acknowledged_at INTEGER,
+  acknowledged_by TEXT,
+  CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL))
+);
+INSERT INTO pages_v11 (id, dedupe_key, kind, experiment_key, summary, raised_at, acknowledged_at, acknowledged_by)
+SELECT id, dedupe_key, kind, experiment_key, summary, raised_at, acknowledged_at, acknowledged_by FROM pages;
+DROP TABLE pages;
+ALTER TABLE pages_v11 RENAME TO pages;
+CREATE INDEX pages_open ON pages (raised_at) WHERE acknowledged_at IS NULL;
+CREATE INDEX pages_experiment ON pages (experiment_key, id);
 `,
   },
 ];
