@@ -5,6 +5,7 @@ import {
   startExperiments,
   startGuardedServer,
   timeEvaluations,
+  verdictRecorded,
   type GuardedServer,
 } from './guarded-server';
 import { progress, summarize, type Checks, type Row } from './stats';
@@ -87,7 +88,7 @@ export async function runDecisionBench(
           control: HEALTHY,
         })),
       );
-      await verdictRecorded(guarded, key, healthyAtMs);
+      await verdictRecorded(guarded, key, healthyAtMs, ROLLBACK_TIMEOUT_MS);
       const healthyState = runway.experimentStore.get(key)?.state;
       const rollback = watchRollback(guarded, key);
       const started = performance.now();
@@ -207,22 +208,6 @@ function watchRollback(guarded: GuardedServer, key: string): Promise<Observed | 
       );
     });
   });
-}
-
-/** Waits (briefly polling) until the guardrail engine has judged `key` on data sent at `sinceMs`. */
-async function verdictRecorded(
-  guarded: GuardedServer,
-  key: string,
-  sinceMs: number,
-): Promise<void> {
-  const { runway } = guarded.running;
-  const deadline = performance.now() + ROLLBACK_TIMEOUT_MS;
-  while (performance.now() < deadline) {
-    const statuses = runway.experimentStore.guardrailStatuses(key);
-    if (statuses.some((status) => status.evaluatedAt >= sinceMs)) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  throw new Error(`no guardrail verdict for ${key} within ${ROLLBACK_TIMEOUT_MS} ms`);
 }
 
 interface ArmsOf {

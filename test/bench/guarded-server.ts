@@ -22,10 +22,18 @@ export interface GuardedServer {
   close(): Promise<void>;
 }
 
-export async function startGuardedServer(prefix: string, clock?: Clock): Promise<GuardedServer> {
+/**
+ * `env` is the server's environment (e.g. the SLACK_* settings: with them the server mounts its
+ * Slack bot and runs its own Slack delivery loop, as served).
+ */
+export async function startGuardedServer(
+  prefix: string,
+  clock?: Clock,
+  env: NodeJS.ProcessEnv = {},
+): Promise<GuardedServer> {
   const dir = mkdtempSync(join(tmpdir(), `runway-bench-${prefix}-`));
   try {
-    const config = loadServerConfig({}, { port: 0, dbPath: join(dir, 'runway.db') });
+    const config = loadServerConfig(env, { port: 0, dbPath: join(dir, 'runway.db') });
     const running = await startServer(config, { log: () => {}, ...(clock ? { clock } : {}) });
     const token = running.runway.auth.createToken(
       { name: 'bench-telemetry', role: 'operator' },
@@ -129,4 +137,21 @@ export async function startExperiments(
   const started = waitForFeed(runway.feed, allRunning, timeoutMs, `${keys.length} to start`);
   runway.experiments.enqueue({ specs }, guarded.actor);
   await started;
+}
+
+/** Waits (briefly polling) until the guardrail engine has judged `key` on data sent at `sinceMs`. */
+export async function verdictRecorded(
+  guarded: GuardedServer,
+  key: string,
+  sinceMs: number,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const { runway } = guarded.running;
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const statuses = runway.experimentStore.guardrailStatuses(key);
+    if (statuses.some((status) => status.evaluatedAt >= sinceMs)) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`no guardrail verdict for ${key} within ${timeoutMs} ms`);
 }

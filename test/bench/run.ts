@@ -4,13 +4,16 @@
  * table and make the exit code 1. See test/bench/README.md.
  *
  * Benchmarks by name (after `npm run bench --`; all of them when none is named): tick, enqueue,
- * ingest, decision, flag, graph, chart. E.g. `npm run bench -- graph chart --chart-updates 30`.
+ * ingest, decision, flag, slack-ack, slack-page, graph, chart. E.g.
+ * `npm run bench -- graph chart --chart-updates 30`.
  *
  * Options: --requests N (measured enqueues, default 2000), --warmup N (default 100),
  * --queued N (default 10000), --tick-runs N (default 30), --enqueue-seconds N (stop measuring
  * enqueues after N seconds even short of --requests; 125), --ingest-requests N (measured OTLP
- * exports of 2,000 points; 120), --decision-runs N (40), --chart-updates N (live chart updates,
- * one a second: 600 = the issue's 10 minutes), --chart-interval-ms N (1000).
+ * exports of 2,000 points; 120), --decision-runs N (40), --slack-commands N (measured /runway
+ * commands; 300), --slack-page-runs N (measured guardrail breaches paged to Slack; 20),
+ * --chart-updates N (live chart updates, one a second: 600 = the issue's 10 minutes),
+ * --chart-interval-ms N (1000).
  */
 import { parseArgs } from 'node:util';
 import { runChartBench } from './chart-bench';
@@ -19,10 +22,22 @@ import { runEnqueueBench } from './enqueue-bench';
 import { runFlagBench } from './flag-bench';
 import { runGraphBench } from './graph-bench';
 import { runIngestBench } from './ingest-bench';
+import { runSlackAckBench } from './slack-ack-bench';
+import { runSlackPageBench } from './slack-page-bench';
 import { Checks, formatTable, progress, type Row } from './stats';
 import { runTickBench } from './tick-bench';
 
-const BENCHMARKS = ['tick', 'enqueue', 'ingest', 'decision', 'flag', 'graph', 'chart'] as const;
+const BENCHMARKS = [
+  'tick',
+  'enqueue',
+  'ingest',
+  'decision',
+  'flag',
+  'slack-ack',
+  'slack-page',
+  'graph',
+  'chart',
+] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values, positionals } = parseArgs({
@@ -35,6 +50,8 @@ const { values, positionals } = parseArgs({
     'enqueue-seconds': { type: 'string', default: '125' },
     'ingest-requests': { type: 'string', default: '120' },
     'decision-runs': { type: 'string', default: '40' },
+    'slack-commands': { type: 'string', default: '300' },
+    'slack-page-runs': { type: 'string', default: '20' },
     'chart-updates': { type: 'string', default: '600' },
     'chart-interval-ms': { type: 'string', default: '1000' },
   },
@@ -101,6 +118,17 @@ const telemetryRows: Row[] = [
 const flagRows = selected.has('flag')
   ? await runFlagBench({ evaluations: 20_000, changes: 200 }, checks)
   : [];
+const slackRows: Row[] = [
+  ...(selected.has('slack-ack')
+    ? await runSlackAckBench(
+        { commands: Number(values['slack-commands']), warmup: 25, running: 20, queued: 10 },
+        checks,
+      )
+    : []),
+  ...(selected.has('slack-page')
+    ? await runSlackPageBench({ runs: Number(values['slack-page-runs']), warmup: 2 }, checks)
+    : []),
+];
 // The console in headless Chromium last: nothing else is using the machine meanwhile.
 const graphRows = selected.has('graph')
   ? await runGraphBench({ experiments: 1_000, edges: 2_000, repeatVisits: 3, panDrags: 4 }, checks)
@@ -261,7 +289,7 @@ for (const [label, result] of small && large
   );
   add(`  ticks that applied a change`, `${result.ticksThatApplied}/${result.tick.count}`, 'ticks');
 }
-rows.push(...telemetryRows, ...flagRows, ...graphRows, ...chartRows);
+rows.push(...telemetryRows, ...flagRows, ...slackRows, ...graphRows, ...chartRows);
 add(
   'correctness checks',
   `${checks.passed.length} passed, ${checks.failures.length} failed`,
