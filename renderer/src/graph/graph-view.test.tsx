@@ -300,6 +300,41 @@ describe('rolling back from the graph', () => {
   });
 });
 
+describe('the rollback dialog on a moving fleet', () => {
+  it('keeps Confirm enabled while the blast radius is asked again after a change elsewhere', async () => {
+    signIn('alice', 'operator');
+    stopLive = feedLiveChanges(server.runway);
+    renderGraph();
+    await waitForNodes(7);
+    fireEvent.click(nodeOf('checkout-v2')!);
+    fireEvent.click(
+      within(
+        await screen.findByRole('complementary', { name: 'Details of checkout-v2' }),
+      ).getByRole('button', { name: 'Roll back…' }),
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Roll back checkout-v2?' });
+    fireEvent.change(within(dialog).getByLabelText(/Reason/), { target: { value: 'bad numbers' } });
+    const confirm = within(dialog).getByRole<HTMLButtonElement>('button', { name: 'Roll back' });
+    await waitFor(() => expect(confirm.disabled).toBe(false));
+
+    // Another experiment changes: the data moves, the radius is asked again, and the button
+    // the user is about to press stays as it was.
+    const seen: boolean[] = [];
+    const observer = new MutationObserver(() => seen.push(confirm.disabled));
+    observer.observe(confirm, { attributes: true, attributeFilter: ['disabled'] });
+    act(() => {
+      const other = server.runway.experiments.get('search-rank', server.actors.alice);
+      server.runway.experiments.pause('search-rank', other.version, 'looking', server.actors.alice);
+    });
+    await waitFor(() =>
+      expect(nodeOf('search-rank')!.querySelector('.experiment-node--paused')).not.toBeNull(),
+    );
+    observer.disconnect();
+    expect(seen).not.toContain(true);
+    expect(confirm.disabled).toBe(false);
+  });
+});
+
 describe('live updates', () => {
   it('reflects a change made elsewhere without a reload', async () => {
     signIn('vic', 'viewer');

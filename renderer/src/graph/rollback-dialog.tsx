@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ExperimentView, TransitionResult } from '../../../shared/src/api-types';
 import { useSession } from '../api/session-store';
 import { errorCode, errorMessage } from '../app/error-messages';
@@ -43,13 +43,18 @@ export function RollbackDialog({
   const titleId = useId();
   const reasonId = useId();
 
+  // Asked again whenever the data moves; on a living fleet that is every few seconds, so only
+  // the first answer for this experiment disables Confirm. Later answers replace the list (and
+  // the highlight) in place, without the button flickering under the user's pointer.
+  const radiusLoadedFor = useRef<string | null>(null);
   useEffect(() => {
     let current = true;
-    setLoadingRadius(true);
+    if (radiusLoadedFor.current !== key) setLoadingRadius(true);
     source.blastRadius(key).then(
       (radius) => {
         if (!current) return;
         setBlastRadius(key, radius);
+        radiusLoadedFor.current = key;
         setLoadingRadius(false);
       },
       (error: unknown) => {
