@@ -54,6 +54,11 @@ export interface BotServices {
   linkSlackUser(name: string, slackUserId: string): SlackLinkedUser;
 
   // ---- reads ----
+  /**
+   * Brings the scheduler's blocked reasons up to every committed change (of `keys`, or all), as
+   * the API does before its reads; without it a read just after a change can miss a reason.
+   */
+  refreshBlockedReasons(keys?: readonly string[]): Promise<void>;
   list(filter: { states?: readonly ExperimentState[] }, actor: BotActor): ExperimentView[];
   get(key: string, actor: BotActor): ExperimentDetail;
   blastRadius(key: string, actor: BotActor): BlastRadiusEntry[];

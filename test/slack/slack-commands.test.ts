@@ -78,6 +78,26 @@ describe('/runway read commands', () => {
     for (const reason of reasons) expect(answerText(why)).toContain(reason.message);
   });
 
+  it('brings blocked reasons up to every committed change before answering, as the API does', async () => {
+    // With the scheduler in a worker (as served), known reasons can lag a commit; a read that
+    // skipped the refresh answered "nothing blocks it" for a blocked experiment once.
+    const gates = kit.server.runway.gates;
+    const original = gates.refresh.bind(gates);
+    const refreshed: Array<readonly string[] | undefined> = [];
+    gates.refresh = (keys?: readonly string[]) => {
+      refreshed.push(keys);
+      return original(keys);
+    };
+    try {
+      await run('why list-waiting', SLACK_USERS.vic);
+      await run('status list-waiting', SLACK_USERS.vic);
+      await run('list', SLACK_USERS.vic);
+    } finally {
+      gates.refresh = original;
+    }
+    expect(refreshed).toEqual([['list-waiting'], ['list-waiting'], undefined]);
+  });
+
   it('shows status with state, stage, exposure and buttons carrying the current version', async () => {
     await startRunning('status-shown');
     const version = kit.server.runway.experimentStore.get('status-shown')!.version;

@@ -64,10 +64,13 @@ async function runCommand(
 ): Promise<Reply> {
   switch (command.kind) {
     case 'list':
+      await ctx.services.refreshBlockedReasons();
       return listReply(ctx, actor, command);
     case 'status':
+      await ctx.services.refreshBlockedReasons([command.key]);
       return statusReply(ctx, actor, command.key);
     case 'why':
+      await ctx.services.refreshBlockedReasons([command.key]);
       return whyReply(ctx, actor, command.key);
     case 'pause':
       return pauseExperiment(ctx, { actor, key: command.key, version: null }, command.reason);

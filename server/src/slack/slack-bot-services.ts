@@ -52,6 +52,7 @@ export function createBotServices(
     },
     list: (filter, actor) =>
       runway.experiments.list(filter.states ? { states: filter.states } : {}, actor),
+    refreshBlockedReasons: (keys) => runway.gates.refresh(keys),
     get: (key, actor) => runway.experiments.get(key, actor),
     blastRadius: (key, actor) => runway.experiments.blastRadius(key, actor),
     pause: (key, version, reason, actor) => runway.experiments.pause(key, version, reason, actor),
