@@ -1,4 +1,4 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { stateLabel } from '../app/state-label';
 import type { ExperimentFlowNode } from './flow-elements';
@@ -6,7 +6,8 @@ import { VERDICT_LABELS } from './node-appearance';
 
 /**
  * One experiment: key, state, stage and guardrail health, coloured by state (graph.css). Memoised
- * on its data object, which stays the same object while nothing it shows changes.
+ * on its data object, which stays the same object while nothing it shows changes. No handles:
+ * edges are drawn by the edge layer from the layout's positions, not attached by React Flow.
  */
 export const ExperimentNode = memo(function ExperimentNode({
   data,
@@ -18,7 +19,6 @@ export const ExperimentNode = memo(function ExperimentNode({
       data-key={data.key}
       data-state={data.state}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="experiment-node__head">
         <span className="experiment-node__key">{data.key}</span>
         {data.health && (
@@ -35,7 +35,6 @@ export const ExperimentNode = memo(function ExperimentNode({
         <span className="experiment-node__state">{stateLabel(data.state)}</span>
         <span className="experiment-node__stage">{data.stage}</span>
       </div>
-      <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
 });

@@ -1,16 +1,8 @@
-import { MarkerType } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import type { GuardrailVerdict } from '../../../shared/src/blocked-reasons';
 import { blastHighlight } from './blast-radius';
 import { buildDependencyEdges } from './dependency-edges';
-import {
-  buildFlowEdges,
-  buildFlowNodes,
-  decorateEdges,
-  decorateNodes,
-  EDGE_STYLES,
-  type ExperimentFlowNode,
-} from './flow-elements';
+import { buildFlowNodes, decorateNodes, type ExperimentFlowNode } from './flow-elements';
 import { NODE_HEIGHT, NODE_WIDTH } from './graph-layout';
 import { makeExperiment } from './testing/graph-fixtures';
 
@@ -86,55 +78,11 @@ describe('experiment nodes', () => {
   });
 });
 
-describe('dependency edges as drawn', () => {
-  const edges = buildDependencyEdges(fleet);
-  const drawn = new Set(fleet.map((experiment) => experiment.key));
-
-  it('draws requires solid with an arrow, excludes dashed red without one, after dotted grey', () => {
-    const flow = new Map(buildFlowEdges(edges, drawn).map((edge) => [edge.id, edge]));
-    expect([...flow.keys()]).toEqual([
-      'requires:api->checkout',
-      'excludes:checkout|copy',
-      'after:cart->checkout',
-    ]);
-
-    const requires = flow.get('requires:api->checkout')!;
-    expect(requires.style).toBe(EDGE_STYLES.requires);
-    expect(requires.style!.strokeDasharray).toBeUndefined();
-    expect(requires.markerEnd).toMatchObject({ type: MarkerType.ArrowClosed });
-    expect(requires.ariaLabel).toBe('checkout requires api');
-
-    const excludes = flow.get('excludes:checkout|copy')!;
-    expect(excludes.style).toMatchObject({ stroke: '#dc2626', strokeDasharray: '6 4' });
-    expect(excludes.markerEnd).toBeUndefined();
-    expect(excludes.ariaLabel).toBe('checkout and copy exclude each other');
-
-    const after = flow.get('after:cart->checkout')!;
-    expect(after.style).toMatchObject({ stroke: '#94a3b8', strokeDasharray: '2 4' });
-    expect(after.markerEnd).toMatchObject({ type: MarkerType.Arrow });
-    expect(after.className).toBe('dependency-edge dependency-edge--after');
-  });
-
-  it('leaves out edges with an end not drawn, and reuses unchanged edges', () => {
-    const withoutCart = new Set([...drawn].filter((key) => key !== 'cart'));
-    const first = buildFlowEdges(edges, withoutCart);
-    expect(first.map((edge) => edge.id)).toEqual([
-      'requires:api->checkout',
-      'excludes:checkout|copy',
-    ]);
-    const second = buildFlowEdges(edges, drawn, new Map(first.map((edge) => [edge.id, edge])));
-    expect(second[0]).toBe(first[0]);
-    expect(second[1]).toBe(first[1]);
-  });
-});
-
 describe('selection and blast-radius decoration', () => {
   const nodes = buildFlowNodes(fleet, positions, health);
-  const edges = buildFlowEdges(buildDependencyEdges(fleet), new Set(positions.keys()));
 
   it('changes nothing, not even the array, when nothing is selected or previewed', () => {
     expect(decorateNodes(nodes, null, null)).toBe(nodes);
-    expect(decorateEdges(edges, null)).toBe(edges);
   });
 
   it('marks the selected node and leaves every other node object as it was', () => {
@@ -145,7 +93,7 @@ describe('selection and blast-radius decoration', () => {
     );
   });
 
-  it('marks the radius, its target and the requires edges it travels', () => {
+  it('marks the radius and its target', () => {
     const highlight = blastHighlight(
       'api',
       [
@@ -158,10 +106,5 @@ describe('selection and blast-radius decoration', () => {
     expect(decorated.get('api')!.className).toBe('is-selected in-blast-radius blast-target');
     expect(decorated.get('checkout')!.className).toBe('in-blast-radius');
     expect(decorated.get('copy')).toBe(nodes[2]);
-    const decoratedEdges = decorateEdges(edges, highlight);
-    const requires = decoratedEdges.find((edge) => edge.id === 'requires:api->checkout')!;
-    expect(requires.className).toContain('in-blast-radius');
-    expect(requires.style).toBe(EDGE_STYLES.blast);
-    expect(decoratedEdges.find((edge) => edge.id === 'excludes:checkout|copy')).toBe(edges[1]);
   });
 });

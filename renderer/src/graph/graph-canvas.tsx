@@ -4,18 +4,14 @@ import type { ExperimentView } from '../../../shared/src/api-types';
 import type { GuardrailVerdict } from '../../../shared/src/blocked-reasons';
 import type { BlastHighlight } from './blast-radius';
 import { isOrderingEdge, type DependencyEdge } from './dependency-edges';
+import { DependencyEdgeLayer } from './dependency-edge-layer';
+import { backdropRect, buildEdgeShapes, type EdgeShape } from './edge-shapes';
 import { ExperimentNode } from './experiment-node';
-import {
-  buildFlowEdges,
-  buildFlowNodes,
-  decorateEdges,
-  decorateNodes,
-  type DependencyFlowEdge,
-  type ExperimentFlowNode,
-} from './flow-elements';
+import { buildFlowNodes, decorateNodes, type ExperimentFlowNode } from './flow-elements';
 import { NODE_HEIGHT, NODE_WIDTH, type Point } from './graph-layout';
 import { boundsOf, initialViewport, topLeftViewport } from './graph-viewport';
 import type { LayoutRunner } from './layout-runner';
+import { useViewLayer } from './use-view-layer';
 
 const NODE_TYPES = { experiment: ExperimentNode };
 export const LAYOUT_MEASURE = 'runway:graph-layout';
@@ -62,7 +58,8 @@ function layoutSignature(
 
 /**
  * The React Flow canvas. Layout runs off the main thread once per change of the graph's shape
- * (not of states or verdicts); nodes and edges are memoised; only visible elements render.
+ * (not of states or verdicts); nodes are memoised and only visible ones render; edges are one
+ * layer of paths (DependencyEdgeLayer) that a pan does not touch.
  */
 export function GraphCanvas(props: GraphCanvasProps) {
   const { experiments, edges, health, selectedKey, highlight, onSelect, layoutRunner } = props;
@@ -104,19 +101,22 @@ export function GraphCanvas(props: GraphCanvasProps) {
   useEffect(() => {
     previousNodes.current = new Map(nodes.map((node) => [node.id, node]));
   }, [nodes]);
-  const previousEdges = useRef<ReadonlyMap<string, DependencyFlowEdge>>(new Map());
-  const flowEdges = useMemo(
-    () => buildFlowEdges(edges, new Set(nodes.map((node) => node.id)), previousEdges.current),
-    [edges, nodes],
+  const previousShapes = useRef<ReadonlyMap<string, EdgeShape>>(new Map());
+  const edgeShapes = useMemo(
+    () => (layout ? buildEdgeShapes(edges, layout.positions, previousShapes.current) : []),
+    [edges, layout],
   );
   useEffect(() => {
-    previousEdges.current = new Map(flowEdges.map((edge) => [edge.id, edge]));
-  }, [flowEdges]);
+    previousShapes.current = new Map(edgeShapes.map((shape) => [shape.id, shape]));
+  }, [edgeShapes]);
+  const backdrop = useMemo(
+    () => (layout ? backdropRect(boundsOf(layout.positions.values(), NODE_SIZE)) : null),
+    [layout],
+  );
   const shownNodes = useMemo(
     () => decorateNodes(nodes, selectedKey, highlight),
     [nodes, selectedKey, highlight],
   );
-  const shownEdges = useMemo(() => decorateEdges(flowEdges, highlight), [flowEdges, highlight]);
 
   // The first layout decides where the view opens; later ones leave the viewport alone. A layout
   // that reports before it is done is a large one: the view opens at its top left, readable,
@@ -152,15 +152,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
     [onSelect],
   );
   const onPaneClick = useCallback(() => onSelect(null), [onSelect]);
-  // A class set on the element directly: a pan must not re-render anything.
-  const onMoveStart = useCallback(
-    () => container.current?.classList.add('graph-canvas--moving'),
-    [],
-  );
-  const onMoveEnd = useCallback(
-    () => container.current?.classList.remove('graph-canvas--moving'),
-    [],
-  );
+  const { onMoveStart, onMove, onMoveEnd } = useViewLayer(container);
   // Nodes take focus with Tab; Enter or Space selects the focused one.
   const onKeyDown = useCallback(
     (event: KeyboardEvent<HTMLDivElement>) => {
@@ -188,13 +180,13 @@ export function GraphCanvas(props: GraphCanvasProps) {
       data-testid="graph-canvas"
       aria-busy={!laidOut}
     >
-      <ReactFlow<ExperimentFlowNode, DependencyFlowEdge>
+      <ReactFlow<ExperimentFlowNode>
         nodes={shownNodes as ExperimentFlowNode[]}
-        edges={shownEdges as DependencyFlowEdge[]}
         nodeTypes={NODE_TYPES}
         onNodeClick={onNodeClick}
         onPaneClick={onPaneClick}
         onMoveStart={onMoveStart}
+        onMove={onMove}
         onMoveEnd={onMoveEnd}
         onlyRenderVisibleElements
         nodesDraggable={false}
@@ -205,6 +197,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
         maxZoom={2}
         aria-label="Dependency graph"
       >
+        <DependencyEdgeLayer shapes={edgeShapes} backdrop={backdrop} highlight={highlight} />
         <Controls showInteractive={false} position="bottom-left" />
       </ReactFlow>
       {!layout && experiments.length > 0 && (

@@ -10,7 +10,6 @@ export const CANVAS_SIZE = { width: 1200, height: 800 };
 function sizeOf(element: Element): { width: number; height: number } {
   if (element.classList.contains('react-flow__node'))
     return { width: NODE_WIDTH, height: NODE_HEIGHT };
-  if (element.classList.contains('react-flow__handle')) return { width: 6, height: 6 };
   return CANVAS_SIZE;
 }
 
