@@ -1,6 +1,7 @@
 // Small text formatters shared by the page and digest messages.
 
 import type { ExperimentState } from '../../../shared/src/lifecycle';
+import { stateLabel as stateWords } from '../../../shared/src/state-label';
 import type { Block } from '../block-kit';
 
 /** A message as posted: `text` is what notifications and screen readers show, `blocks` the rest. */
@@ -29,17 +30,6 @@ export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
-const STATE_WORDS: Record<ExperimentState, string> = {
-  draft: 'draft',
-  pending_approval: 'pending approval',
-  queued: 'queued',
-  running: 'running',
-  paused: 'paused',
-  completed: 'completed',
-  rolled_back: 'rolled back',
-  aborted: 'aborted',
-};
-
 /** "running, stage 2/3 at 25%", "rolled back". */
 export function stateLabel(experiment: {
   state: ExperimentState;
@@ -47,7 +37,7 @@ export function stateLabel(experiment: {
   stageCount: number;
   exposurePercent: number;
 }): string {
-  const words = STATE_WORDS[experiment.state] ?? experiment.state;
+  const words = stateWords(experiment.state);
   if (experiment.state !== 'running' && experiment.state !== 'paused') return words;
   return `${words}, stage ${experiment.stageIndex + 1}/${experiment.stageCount} at ${experiment.exposurePercent}%`;
 }

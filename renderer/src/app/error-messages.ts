@@ -4,7 +4,7 @@ import {
   type ErrorIssue,
   type RunwayErrorData,
 } from '../../../shared/src/errors';
-import { stateLabel } from './state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 
 // The console branches on the error code, never on message text (CONVENTIONS §4): each code
 // gets a sentence a release manager understands, filled in from the error's structured details.

@@ -1,5 +1,5 @@
 import type { AuditEntryView } from '../../../server/src/audit/audit-service';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 
 /** "running → paused", "(new) → queued", or nothing when the entry changed no state. */
 export function changeText(entry: Pick<AuditEntryView, 'fromState' | 'toState'>): string {

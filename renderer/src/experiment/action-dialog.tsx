@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ExperimentDetail, TransitionResult } from '../../../shared/src/api-types';
 import { runwayClient } from '../api/runway-client';
 import { errorMessage } from '../app/error-messages';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 import type { ActionAvailability } from './action-rules';
 import { BlastRadiusList } from './blast-radius-list';
 import { performAction } from './perform-action';

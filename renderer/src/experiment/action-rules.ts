@@ -2,7 +2,7 @@ import type { ExperimentDetail } from '../../../shared/src/api-types';
 import type { BlockedReason } from '../../../shared/src/blocked-reasons';
 import { allowedFrom, canTransition, type TransitionAction } from '../../../shared/src/lifecycle';
 import { roleAtLeast, type Role } from '../../../shared/src/roles';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 
 // What a person may do to an experiment right now, and, when they may not, why — decided from
 // the same rules the server applies (DESIGN §3, §4, §6), so a disabled button explains itself

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { ExperimentDetail, TransitionResult } from '../../../shared/src/api-types';
 import { useSession } from '../api/session-store';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 import { actionAvailability, type ActionAvailability, type ActionKind } from './action-rules';
 import { ActionDialog } from './action-dialog';
 

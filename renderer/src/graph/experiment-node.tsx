@@ -1,6 +1,6 @@
 import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 import type { ExperimentFlowNode } from './flow-elements';
 import { VERDICT_LABELS } from './node-appearance';
 

@@ -4,7 +4,7 @@ import type { GuardrailVerdict } from '../../../shared/src/blocked-reasons';
 import type { ExperimentState } from '../../../shared/src/lifecycle';
 import type { BlastHighlight } from './blast-radius';
 import { NODE_HEIGHT, NODE_WIDTH, type Point } from './graph-layout';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 import { stageLabel } from './node-appearance';
 
 /** What an experiment node draws: plain values only, so unchanged nodes compare equal. */

@@ -1,7 +1,7 @@
 import type { ExperimentView } from '../../../shared/src/api-types';
 import { allowedFrom, canTransition } from '../../../shared/src/lifecycle';
 import { roleAtLeast, type Role } from '../../../shared/src/roles';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 
 export type Availability = { allowed: true } | { allowed: false; reason: string };
 

@@ -1,5 +1,5 @@
 import type { TooltipContentProps } from 'recharts';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 import { formatPlanTime, formatSpan, type PlanBar } from './plan-chart-data';
 
 /** One experiment's place in the forecast, and what the forecast assumed for it. */

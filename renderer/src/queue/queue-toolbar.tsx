@@ -1,5 +1,5 @@
 import { useId, type RefObject } from 'react';
-import { stateLabel } from '../app/state-label';
+import { stateLabel } from '../../../shared/src/state-label';
 import { hasActiveFilters, useQueueFilters } from './queue-filter-store';
 import type { QueueFacets } from './queue-rows';
 

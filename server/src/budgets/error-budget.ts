@@ -52,3 +52,17 @@ export function computeErrorBudget(inputs: BudgetInputs): ErrorBudget | null {
     burnRate: Math.min(shortBurnRate ?? 0, longBurnRate ?? 0),
   };
 }
+
+/**
+ * The budget gate (DESIGN §4): which of its two tests a service's budget fails. The scheduler's
+ * blocked reasons and the overview's "blocks now" both come from here.
+ */
+export function budgetGateBreaches(
+  budget: { remainingFraction: number; burnRate: number },
+  policy: { minRemainingFraction: number; maxBurnRate: number },
+): { remainingTooLow: boolean; burningTooFast: boolean } {
+  return {
+    remainingTooLow: budget.remainingFraction < policy.minRemainingFraction,
+    burningTooFast: budget.burnRate > policy.maxBurnRate,
+  };
+}

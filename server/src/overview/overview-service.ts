@@ -1,6 +1,7 @@
 import type { OverviewView, ServiceBudgetView } from '../../../shared/src/api-types';
 import type { Actor } from '../actor';
 import { requireRole } from '../auth/auth-service';
+import { budgetGateBreaches } from '../budgets/error-budget';
 import type { Clock } from '../clock';
 import type { PageStore } from '../pages/page-store';
 import type { BudgetPolicyRow, PolicyStore, ServiceSloRow } from '../policy/policy-store';
@@ -47,12 +48,15 @@ export class OverviewService {
   }
 }
 
-/** The same test the scheduler's budget gate applies (decide.ts budgetReasons). */
+/** A service's budget and whether the scheduler's budget gate holds it back now. */
 export function budgetView(slo: ServiceSloRow, policy: BudgetPolicyRow): ServiceBudgetView {
   const remaining = slo.remainingFraction;
-  const blocking =
-    remaining !== null &&
-    (remaining < policy.minRemainingFraction || (slo.burnRate ?? 0) > policy.maxBurnRate);
+  // Unmeasured budgets gate nothing; a missing burn rate counts as 0, as the scheduler reads it.
+  const breaches =
+    remaining === null
+      ? null
+      : budgetGateBreaches({ remainingFraction: remaining, burnRate: slo.burnRate ?? 0 }, policy);
+  const blocking = breaches !== null && (breaches.remainingTooLow || breaches.burningTooFast);
   return {
     service: slo.service,
     objective: slo.objective,

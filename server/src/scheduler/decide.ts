@@ -7,6 +7,7 @@ import {
 } from '../../../shared/src/blocked-reasons';
 import { isActive, hasEnded, type ExperimentState } from '../../../shared/src/lifecycle';
 import type { SchedulerExperiment, SchedulerPolicy, SchedulerSnapshot } from './scheduler-snapshot';
+import { budgetGateBreaches } from '../budgets/error-budget';
 
 export interface StartDecision {
   readonly kind: 'start';
@@ -539,7 +540,11 @@ class SharedGates {
     if (!budget) return [];
     const reasons: BlockedReason[] = [];
     const minimum = this.policy.minBudgetRemainingFraction;
-    if (budget.remainingFraction < minimum) {
+    const breaches = budgetGateBreaches(budget, {
+      minRemainingFraction: minimum,
+      maxBurnRate: this.policy.maxBurnRate,
+    });
+    if (breaches.remainingTooLow) {
       reasons.push({
         kind: 'error_budget',
         service,
@@ -548,7 +553,7 @@ class SharedGates {
         message: `error budget of ${service} at ${formatPercent(round1(budget.remainingFraction * 100))} (policy minimum ${formatPercent(round1(minimum * 100))})`,
       });
     }
-    if (budget.burnRate > this.policy.maxBurnRate) {
+    if (breaches.burningTooFast) {
       reasons.push({
         kind: 'burn_rate',
         service,

@@ -1,4 +1,4 @@
-import type { ExperimentState } from '../../../shared/src/lifecycle';
+import type { ExperimentState } from './lifecycle';
 
 const LABELS: Record<ExperimentState, string> = {
   draft: 'draft',
@@ -11,7 +11,7 @@ const LABELS: Record<ExperimentState, string> = {
   aborted: 'aborted',
 };
 
-/** How a state reads in the console ("rolled back", not "rolled_back"). */
+/** How a state reads to a person, in the console and in Slack ("rolled back", not "rolled_back"). */
 export function stateLabel(state: string): string {
   return Object.hasOwn(LABELS, state) ? LABELS[state as ExperimentState] : state.replace(/_/g, ' ');
 }
