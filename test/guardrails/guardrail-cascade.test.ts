@@ -86,11 +86,14 @@ describe('guardrails after completion (the bake)', () => {
     const pages = server.runway.db
       .prepare('SELECT topic, payload_json AS payload FROM outbox ORDER BY id')
       .all() as Array<{ topic: string; payload: string }>;
-    expect(pages.map((page) => page.topic).sort()).toEqual([
-      'page.guardrail',
-      'page.rollback',
-      'page.rollback',
-    ]);
+    // One page for the experiment that failed (the evidence, which says it rolled back) and
+    // one rollback page for the dependent taken down with it.
+    expect(pages.map((page) => page.topic).sort()).toEqual(['page.guardrail', 'page.rollback']);
+    const dependentPage = JSON.parse(pages.find((page) => page.topic === 'page.rollback')!.payload);
+    expect(dependentPage).toMatchObject({
+      experimentKey: 'checkout-one-click',
+      cause: 'payments-api-v3',
+    });
     const evidence = JSON.parse(pages.find((page) => page.topic === 'page.guardrail')!.payload);
     expect(evidence).toMatchObject({ key: 'payments-api-v3', action: 'rollback', limit: 0.02 });
 

@@ -11,8 +11,9 @@ import { expectClientError } from '../support/http-calls';
 import { deltaSum, postMetrics } from '../support/otlp';
 
 // Pages are what Runway raised for a person: the console's overview, the tray badge and the
-// Slack bot read the same rows. A guardrail rollback during the bake raises the evidence page and
-// one rollback page per experiment taken down; acknowledging one is audited once.
+// Slack bot read the same rows. A guardrail rollback during the bake raises the evidence page for
+// the experiment that failed (in place of its rollback page) and one rollback page per dependent
+// taken down; acknowledging one is audited once.
 
 const START_MS = Date.UTC(2026, 10, 29, 10, 0, 0);
 let server: TestServer;
@@ -69,11 +70,10 @@ describe('pages', () => {
     const vic = server.client(server.tokens.vic);
 
     const open = await vic.pages.list.query({ open: true });
-    // Newest first: the rollback pages each experiment it took down (dependents first), then
-    // the guardrail's evidence page commits with it.
+    // Newest first: the dependent's rollback page, then the guardrail's evidence page, which
+    // commits with the rollback and stands for payments-api-v3's own rollback page.
     expect(open.map((page) => [page.kind, page.experimentKey])).toEqual([
       ['guardrail', 'payments-api-v3'],
-      ['rollback', 'payments-api-v3'],
       ['rollback', 'checkout-one-click'],
     ]);
     const evidence = open.find((page) => page.kind === 'guardrail')!;
@@ -86,7 +86,7 @@ describe('pages', () => {
       acknowledgedBy: null,
     });
     expect(evidence.summary).toMatch(/^guardrail error_rate failed: estimate 0\.\d+ vs max 0\.02/);
-    expect(open[2]!.summary).toMatch(
+    expect(open[1]!.summary).toMatch(
       /^rolled back by runway:guardrails: cascade from payments-api-v3: guardrail error_rate/,
     );
 
@@ -94,7 +94,7 @@ describe('pages', () => {
     const outbox = server.runway.db
       .prepare("SELECT topic, payload_json AS payload FROM outbox WHERE topic LIKE 'page.%'")
       .all() as Array<{ topic: string; payload: string }>;
-    expect(outbox).toHaveLength(3);
+    expect(outbox).toHaveLength(2);
     const pageIds = outbox.map((row) => (JSON.parse(row.payload) as { pageId: number }).pageId);
     expect(pageIds.sort()).toEqual(open.map((page) => page.id).sort());
 
@@ -212,7 +212,7 @@ describe('overview', () => {
     ]);
     expect(automatic).toContainEqual(['runway:scheduler', 'experiment.start', 'payments-api-v3']);
     expect(automatic.every(([actor]) => actor !== 'bob' && actor !== 'alice')).toBe(true);
-    expect(overview.openPages).toHaveLength(3);
+    expect(overview.openPages).toHaveLength(2);
   });
 });
 

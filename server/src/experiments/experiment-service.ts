@@ -431,14 +431,17 @@ export class ExperimentService {
   /**
    * Rolls back `key` and, first, every live experiment that requires it directly or
    * transitively (dependents before prerequisites), in one transaction; each audit entry
-   * names `key` as the cause. `alongside` as for pause.
+   * names `key` as the cause. Each experiment taken down gets a rollback page, except that
+   * `targetPage`, when given, raises `key`'s page in the same transaction instead (the guardrail
+   * engine's evidence page, which says it rolled back and lists the cascade), so the owner is
+   * paged once for one event.
    */
   rollback(
     key: string,
     expectedVersion: number,
     reason: string,
     actor: Actor,
-    alongside?: () => void,
+    targetPage?: () => void,
   ): TransitionResult {
     requireRole(actor, 'operator');
     return this.mutate((ctx) => {
@@ -462,6 +465,7 @@ export class ExperimentService {
           },
         );
         this.deps.flags.release(row.key);
+        if (targetPage && entry.key === key) continue;
         this.deps.pager.raise({
           kind: 'rollback',
           experimentKey: row.key,
@@ -471,7 +475,7 @@ export class ExperimentService {
           atMs: this.deps.clock.now(),
         });
       }
-      alongside?.();
+      targetPage?.();
     });
   }
 

@@ -251,7 +251,8 @@ export class GuardrailService {
     }
     try {
       if (decision.kind === 'rollback') {
-        // The rollback also writes its own 'page.rollback' for each experiment it takes down.
+        // The evidence page stands for the target's rollback page; each dependent the cascade
+        // takes down still gets its own 'page.rollback' (its owner may be someone else).
         this.deps.experiments.rollback(row.key, row.version, reason, GUARDRAIL_ACTOR, page);
       } else {
         this.deps.experiments.pause(row.key, row.version, reason, GUARDRAIL_ACTOR, page);
