@@ -59,7 +59,12 @@ export interface BotServices {
    * the API does before its reads; without it a read just after a change can miss a reason.
    */
   refreshBlockedReasons(keys?: readonly string[]): Promise<void>;
-  list(filter: { states?: readonly ExperimentState[] }, actor: BotActor): ExperimentView[];
+  /** The first `limit` experiments in queue order, and how many match in all. */
+  list(
+    filter: { states?: readonly ExperimentState[] },
+    limit: number,
+    actor: BotActor,
+  ): { total: number; views: ExperimentView[] };
   get(key: string, actor: BotActor): ExperimentDetail;
   blastRadius(key: string, actor: BotActor): BlastRadiusEntry[];
 

@@ -28,7 +28,8 @@ export interface SlackMessage {
 }
 
 /** The most experiments one list answer shows (Slack caps a message at 50 blocks). */
-const LIST_LIMIT = 40;
+/** Experiments `/runway list` shows; the rest are counted. */
+export const LIST_LIMIT = 40;
 
 export function describeStage(view: Pick<ExperimentView, 'stageIndex' | 'stageCount'>): string {
   return view.stageIndex < 0
@@ -47,10 +48,15 @@ function oneLine(view: ExperimentView): string {
   return `\`${view.key}\` *${view.state}*${position}${blocked}`;
 }
 
-export function listMessage(views: readonly ExperimentView[], label: string | null): SlackMessage {
-  const noun = views.length === 1 ? 'experiment' : 'experiments';
+/** `views`: the first experiments in queue order (at most LIST_LIMIT shown); `total`: all that match. */
+export function listMessage(
+  views: readonly ExperimentView[],
+  total: number,
+  label: string | null,
+): SlackMessage {
+  const noun = total === 1 ? 'experiment' : 'experiments';
   const what = label ? `${label} ${noun}` : `open ${noun}`;
-  if (views.length === 0) {
+  if (total === 0) {
     const empty = label
       ? `No ${what}.`
       : 'No open experiments: nothing is queued, running or paused.';
@@ -58,15 +64,13 @@ export function listMessage(views: readonly ExperimentView[], label: string | nu
   }
   const shown = views.slice(0, LIST_LIMIT);
   const lines = shown.map(oneLine);
-  const blocks: Block[] = [section(`*${views.length} ${what}*`)];
+  const blocks: Block[] = [section(`*${total} ${what}*`)];
   // Several sections rather than one, so a long queue stays under Slack's text limit.
   for (let start = 0; start < lines.length; start += 10)
     blocks.push(section(lines.slice(start, start + 10).join('\n')));
-  if (views.length > shown.length)
-    blocks.push(
-      context(`…and ${views.length - shown.length} more: see the console or \`runway list\``),
-    );
-  return { text: `${views.length} ${what}`, blocks };
+  if (total > shown.length)
+    blocks.push(context(`…and ${total - shown.length} more: see the console or \`runway list\``));
+  return { text: `${total} ${what}`, blocks };
 }
 
 export function statusMessage(detail: ExperimentDetail, consoleBaseUrl: string): SlackMessage {

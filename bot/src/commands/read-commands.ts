@@ -3,7 +3,7 @@
 import { ephemeral, type BotContext, type Reply } from '../bot-context';
 import type { BotActor } from '../bot-services';
 import { OPEN_STATES, type RunwayCommand } from '../command-parser';
-import { listMessage, statusMessage, whyMessage } from '../experiment-messages';
+import { LIST_LIMIT, listMessage, statusMessage, whyMessage } from '../experiment-messages';
 import { failed } from '../experiment-operations';
 
 export function listReply(
@@ -12,8 +12,12 @@ export function listReply(
   command: Extract<RunwayCommand, { kind: 'list' }>,
 ): Reply {
   try {
-    const views = ctx.services.list({ states: command.states ?? OPEN_STATES }, actor);
-    return ephemeral(listMessage(views, command.label));
+    const { total, views } = ctx.services.list(
+      { states: command.states ?? OPEN_STATES },
+      LIST_LIMIT,
+      actor,
+    );
+    return ephemeral(listMessage(views, total, command.label));
   } catch (error) {
     return failed(ctx, error, actor, 'list experiments');
   }

@@ -83,6 +83,23 @@ export class ExperimentService {
     return this.deps.store.list(filter).map((row) => this.toView(row));
   }
 
+  /**
+   * The first `limit` matching experiments in queue order and how many match in all: for a
+   * short answer about a long queue (Slack's `/runway list`), without building every view.
+   */
+  listFirst(
+    filter: ExperimentListFilter,
+    limit: number,
+    actor: Actor,
+  ): { total: number; views: ExperimentView[] } {
+    requireRole(actor, 'viewer');
+    const { store } = this.deps;
+    return {
+      total: store.count(filter),
+      views: store.list(filter, limit).map((row) => this.toView(row)),
+    };
+  }
+
   get(key: string, actor: Actor): ExperimentDetail {
     requireRole(actor, 'viewer');
     const row = this.require(key);

@@ -71,6 +71,22 @@ const SELECT_EXPERIMENT = `SELECT e.key, e.seq, e.spec_json AS specJson, e.state
   u.name AS authorName, e.created_at AS createdAt, e.state_changed_at AS stateChangedAt, e.version
   FROM experiments e JOIN users u ON u.id = e.author_user_id`;
 
+function whereClause(filter: ExperimentListFilter): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.states && filter.states.length > 0) {
+    where.push(`e.state IN (${filter.states.map(() => '?').join(', ')})`);
+    params.push(...filter.states);
+  }
+  for (const column of ['service', 'team', 'layer'] as const) {
+    if (filter[column]) {
+      where.push(`e.${column} = ?`);
+      params.push(filter[column]);
+    }
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
 export class ExperimentStore {
   private readonly getStatement;
   private readonly nextSeqStatement;
@@ -128,21 +144,21 @@ export class ExperimentStore {
     return this.existsStatement.get(key) !== undefined;
   }
 
-  list(filter: ExperimentListFilter = {}): ExperimentRow[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.states && filter.states.length > 0) {
-      where.push(`e.state IN (${filter.states.map(() => '?').join(', ')})`);
-      params.push(...filter.states);
-    }
-    for (const column of ['service', 'team', 'layer'] as const) {
-      if (filter[column]) {
-        where.push(`e.${column} = ?`);
-        params.push(filter[column]);
-      }
-    }
-    const sql = `${SELECT_EXPERIMENT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq`;
-    return this.db.prepare(sql).all(...params) as ExperimentRow[];
+  /** In queue order (seq); the first `limit` only when given. */
+  list(filter: ExperimentListFilter = {}, limit?: number): ExperimentRow[] {
+    const { sql: where, params } = whereClause(filter);
+    const page = limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(limit))}`;
+    return this.db
+      .prepare(`${SELECT_EXPERIMENT} ${where} ORDER BY e.seq${page}`)
+      .all(...params) as ExperimentRow[];
+  }
+
+  count(filter: ExperimentListFilter = {}): number {
+    const { sql: where, params } = whereClause(filter);
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS count FROM experiments e ${where}`)
+      .get(...params);
+    return (row as { count: number }).count;
   }
 
   countByState(): Record<string, number> {

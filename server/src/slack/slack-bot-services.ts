@@ -50,8 +50,8 @@ export function createBotServices(
       runway.auth.linkUser({ name, slackUserId }, SLACK_LINK_ACTOR);
       return userBySlackId(slackUserId)!;
     },
-    list: (filter, actor) =>
-      runway.experiments.list(filter.states ? { states: filter.states } : {}, actor),
+    list: (filter, limit, actor) =>
+      runway.experiments.listFirst(filter.states ? { states: filter.states } : {}, limit, actor),
     refreshBlockedReasons: (keys) => runway.gates.refresh(keys),
     get: (key, actor) => runway.experiments.get(key, actor),
     blastRadius: (key, actor) => runway.experiments.blastRadius(key, actor),
