@@ -53,6 +53,14 @@ export const reasonedTransitionInput = z.strictObject({
   reason: reasonText,
 });
 
+/** A rollback may name the blast radius the user confirmed (CASCADE_CHANGED if it grew since). */
+export const rollbackInput = reasonedTransitionInput.extend({
+  expectedBlastRadius: z
+    .array(experimentKeyInput)
+    .max(10_000, { message: 'at most 10000 keys' })
+    .optional(),
+});
+
 export const transitionInput = z.strictObject({
   key: experimentKeyInput,
   expectedVersion: z.number().int().positive(),

@@ -22,6 +22,11 @@ export const errorRegistry = {
     trpc: 'CONFLICT',
     summary: 'The experiment changed since you read it',
   },
+  CASCADE_CHANGED: {
+    http: 409,
+    trpc: 'CONFLICT',
+    summary: 'The rollback would now take down experiments that were not confirmed',
+  },
   INVALID_TRANSITION: {
     http: 409,
     trpc: 'CONFLICT',

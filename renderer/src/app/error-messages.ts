@@ -66,6 +66,15 @@ const BY_CODE: Record<ErrorCode, Describe> = {
     const now = state ? ` (it is now ${stateLabel(state)})` : '';
     return `${key} changed since you loaded it${now}. Nothing was done: look at its current state and try again.`;
   },
+  CASCADE_CHANGED: ({ details }) => {
+    const key = text(details, 'key') ?? 'the experiment';
+    const unconfirmed = Array.isArray(details.unconfirmed)
+      ? details.unconfirmed.filter((entry): entry is string => typeof entry === 'string')
+      : [];
+    const also =
+      unconfirmed.length > 0 ? `: it would now also take down ${unconfirmed.join(', ')}` : '';
+    return `The blast radius of ${key} changed since you confirmed it${also}. Nothing was rolled back: check the new list and confirm again.`;
+  },
   INVALID_TRANSITION: ({ details }) => {
     const state = text(details, 'state');
     const action = text(details, 'action');

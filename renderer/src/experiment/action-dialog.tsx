@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ExperimentDetail, TransitionResult } from '../../../shared/src/api-types';
 import { runwayClient } from '../api/runway-client';
-import { errorMessage } from '../app/error-messages';
+import { errorCode, errorMessage } from '../app/error-messages';
 import { stateLabel } from '../../../shared/src/state-label';
 import type { ActionAvailability } from './action-rules';
 import { BlastRadiusList } from './blast-radius-list';
@@ -38,19 +38,33 @@ export function ActionDialog({
   const [reason, setReason] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [cascadeSize, setCascadeSize] = useState<number | null>(null);
+  // The blast radius as shown: its keys go with the rollback, so the server refuses it if the
+  // cascade grew since (CASCADE_CHANGED); then the list is asked again and shown anew.
+  // Until it is shown, a rollback waits for it; if it cannot be loaded, the rollback may still go
+  // (in an incident, a failed preview must not stop it), with the failure shown above.
+  const [shownRadius, setShownRadius] = useState<readonly string[] | null>(null);
+  const [radiusFailed, setRadiusFailed] = useState(false);
+  const [radiusAsk, setRadiusAsk] = useState(0);
+  const cascadeSize = shownRadius?.length ?? null;
+  const awaitingRadius = action.kind === 'rollback' && shownRadius === null && !radiusFailed;
   const missingReason = action.reasonRequired && reason.trim() === '';
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (missingReason || sending) return;
+    if (missingReason || sending || awaitingRadius) return;
     setSending(true);
     setError(null);
-    performAction(runwayClient(), action.kind, experiment.key, expectedVersion, reason)
+    const radius = action.kind === 'rollback' ? (shownRadius ?? undefined) : undefined;
+    performAction(runwayClient(), action.kind, experiment.key, expectedVersion, reason, radius)
       .then(onDone)
       .catch((failure: unknown) => {
         setError(errorMessage(failure));
         setSending(false);
+        if (errorCode(failure) === 'CASCADE_CHANGED') {
+          setShownRadius(null);
+          setRadiusFailed(false);
+          setRadiusAsk((ask) => ask + 1);
+        }
       });
   };
   const onKeyDown = (event: KeyboardEvent): void => {
@@ -84,8 +98,10 @@ export function ActionDialog({
         )}
         {action.kind === 'rollback' && (
           <BlastRadiusList
+            key={radiusAsk}
             experimentKey={experiment.key}
-            onLoaded={(entries) => setCascadeSize(entries.length)}
+            onLoaded={(entries) => setShownRadius(entries.map((entry) => entry.key))}
+            onFailed={() => setRadiusFailed(true)}
           />
         )}
         <label htmlFor={reasonId} className="action-dialog__label">
@@ -118,7 +134,7 @@ export function ActionDialog({
           <button
             type="submit"
             className={`button button--primary${action.kind === 'rollback' || action.kind === 'abort' ? ' button--danger' : ''}`}
-            disabled={missingReason || sending}
+            disabled={missingReason || sending || awaitingRadius}
           >
             {sending ? 'Sending…' : confirmLabel}
           </button>

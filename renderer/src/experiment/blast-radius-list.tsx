@@ -17,14 +17,18 @@ type BlastState =
 export function BlastRadiusList({
   experimentKey,
   onLoaded,
+  onFailed,
 }: {
   experimentKey: string;
   onLoaded?(entries: BlastRadiusEntry[]): void;
+  onFailed?(): void;
 }) {
   const [state, setState] = useState<BlastState>({ kind: 'loading' });
-  // A notification only: a new callback must not refetch.
+  // Notifications only: a new callback must not refetch.
   const notify = useRef(onLoaded);
   notify.current = onLoaded;
+  const notifyFailed = useRef(onFailed);
+  notifyFailed.current = onFailed;
   useEffect(() => {
     let disposed = false;
     runwayClient()
@@ -35,7 +39,9 @@ export function BlastRadiusList({
         notify.current?.(entries);
       })
       .catch((error: unknown) => {
-        if (!disposed) setState({ kind: 'failed', message: errorMessage(error) });
+        if (disposed) return;
+        setState({ kind: 'failed', message: errorMessage(error) });
+        notifyFailed.current?.();
       });
     return () => {
       disposed = true;

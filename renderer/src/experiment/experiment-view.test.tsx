@@ -185,6 +185,54 @@ describe('ExperimentView', () => {
     expect(entry).toMatchObject({ actor: 'alice', cause: 'payments-api' });
   });
 
+  it('refuses a rollback whose cascade grew after it was confirmed, and shows the new one', async () => {
+    const alice = server.client(server.tokens.alice);
+    const bob = server.client(server.tokens.bob);
+    await alice.experiments.enqueue.mutate({
+      specs: [
+        makeSpec('ledger-api', { stages: [{ percent: 100, hold: '1m' }] }),
+        makeSpec('ledger-ui', { requires: ['ledger-api'] }),
+      ],
+    });
+    await bob.scheduler.tick.mutate();
+    const { version } = await bob.experiments.get.query({ key: 'ledger-api' });
+    await bob.experiments.advance.mutate({ key: 'ledger-api', expectedVersion: version });
+    await bob.scheduler.tick.mutate();
+    expect((await bob.experiments.get.query({ key: 'ledger-ui' })).state).toBe('running');
+
+    signIn('alice', 'operator');
+    render(<ExperimentView experimentKey="ledger-api" onNavigate={() => {}} chartWidth={600} />);
+    await screen.findByRole('heading', { name: /Experiment ledger-api/ });
+    fireEvent.click(button(/^Roll back$/));
+    const dialog = await screen.findByRole('dialog', { name: /Roll back/ });
+    await within(dialog).findByText(/This rolls back 2 experiments/);
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Reason' }), {
+      target: { value: 'ledger drift' },
+    });
+
+    // While the dialog is open, another experiment starts on ledger-api.
+    await alice.experiments.enqueue.mutate({
+      specs: [makeSpec('ledger-export', { requires: ['ledger-api'] })],
+    });
+    await bob.scheduler.tick.mutate();
+    expect((await bob.experiments.get.query({ key: 'ledger-export' })).state).toBe('running');
+
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Roll back 2 experiments' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert.textContent).toBe(
+      'The blast radius of ledger-api changed since you confirmed it: it would now also take down ledger-export. Nothing was rolled back: check the new list and confirm again.',
+    );
+    for (const key of ['ledger-api', 'ledger-ui', 'ledger-export'])
+      expect((await bob.experiments.get.query({ key })).state, key).not.toBe('rolled_back');
+
+    // The list is asked again; confirming what it now shows rolls back all three.
+    await within(dialog).findByText(/This rolls back 3 experiments/);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Roll back 3 experiments' }));
+    await screen.findByText(/3 experiments changed/);
+    for (const key of ['ledger-api', 'ledger-ui', 'ledger-export'])
+      expect((await bob.experiments.get.query({ key })).state, key).toBe('rolled_back');
+  });
+
   it('moves the chart as telemetry arrives, and explains a conflicting change by its code', async () => {
     signIn('alice', 'operator');
     render(<ExperimentView experimentKey="search-v3" onNavigate={() => {}} chartWidth={600} />);

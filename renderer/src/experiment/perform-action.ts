@@ -5,6 +5,8 @@ import type { ActionKind } from './action-rules';
 /**
  * Sends one action with the version the person looked at, so a change made meanwhile by
  * someone else (or by the guardrail engine) is refused as a conflict, never silently applied.
+ * A rollback also sends the blast radius the person confirmed, when it was shown: the server
+ * refuses (CASCADE_CHANGED) if the cascade would now take down anything else.
  */
 export function performAction(
   client: RunwayClient,
@@ -12,6 +14,7 @@ export function performAction(
   key: string,
   expectedVersion: number,
   reasonText: string,
+  confirmedBlastRadius?: readonly string[],
 ): Promise<TransitionResult> {
   const reason = reasonText.trim();
   const optional = reason ? { reason } : {};
@@ -24,7 +27,12 @@ export function performAction(
     case 'pause':
       return experiments.pause.mutate({ key, expectedVersion, reason });
     case 'rollback':
-      return experiments.rollback.mutate({ key, expectedVersion, reason });
+      return experiments.rollback.mutate({
+        key,
+        expectedVersion,
+        reason,
+        ...(confirmedBlastRadius ? { expectedBlastRadius: [...confirmedBlastRadius] } : {}),
+      });
     case 'approve':
       return experiments.approve.mutate({ key, expectedVersion, reason });
     case 'abort':

@@ -251,3 +251,61 @@ describe('plan', () => {
     });
   });
 });
+
+describe('rollback against the blast radius the user confirmed', () => {
+  function shipWithDependent(): void {
+    runway.experiments.enqueue(
+      {
+        specs: [
+          spec('ledger', { stages: [{ percent: 100, hold: '1m' }] }),
+          spec('ledger-ui', { requires: ['ledger'] }),
+        ],
+      },
+      alice,
+    );
+    runway.scheduler.tick();
+    runway.experiments.advance('ledger', version('ledger'), null, bob);
+    runway.scheduler.tick();
+    expect(state('ledger-ui')).toBe('running');
+  }
+
+  it('changes nothing when the cascade now reaches an experiment that was not confirmed', () => {
+    shipWithDependent();
+    const confirmed = runway.experiments.blastRadius('ledger', alice).map((entry) => entry.key);
+    expect(confirmed).toEqual(['ledger-ui', 'ledger']);
+    runway.experiments.enqueue({ specs: [spec('ledger-export', { requires: ['ledger'] })] }, alice);
+    runway.scheduler.tick();
+    expect(state('ledger-export')).toBe('running');
+    const auditBefore = runway.audit.list({ limit: 1 })[0]!.seq;
+
+    const error = expectCode(
+      () =>
+        runway.experiments.rollback('ledger', version('ledger'), 'drift', alice, {
+          expectedBlastRadius: confirmed,
+        }),
+      'CASCADE_CHANGED',
+    );
+    expect(error.message).toBe(
+      'rolling back ledger would now also take down ledger-export, which was not in the blast radius you confirmed; nothing was rolled back: look at the blast radius again and confirm',
+    );
+    expect(error.details).toMatchObject({ key: 'ledger', unconfirmed: ['ledger-export'] });
+    expect((error.details['blastRadius'] as Array<{ key: string }>).map((e) => e.key)).toEqual(
+      runway.experiments.blastRadius('ledger', alice).map((entry) => entry.key),
+    );
+    for (const key of ['ledger', 'ledger-ui', 'ledger-export'])
+      expect(state(key)).not.toBe('rolled_back');
+    expect(runway.audit.list({ limit: 1 })[0]!.seq).toBe(auditBefore);
+    expect(runway.pages.list(alice, {})).toEqual([]);
+  });
+
+  it('goes ahead when the cascade shrank since, and without an expectation as before', () => {
+    shipWithDependent();
+    const confirmed = runway.experiments.blastRadius('ledger', alice).map((entry) => entry.key);
+    runway.experiments.rollback('ledger-ui', version('ledger-ui'), 'ui bug', alice);
+    const result = runway.experiments.rollback('ledger', version('ledger'), 'drift', alice, {
+      expectedBlastRadius: confirmed,
+    });
+    expect(result.changed.map((change) => change.key)).toEqual(['ledger']);
+    expect(state('ledger')).toBe('rolled_back');
+  });
+});

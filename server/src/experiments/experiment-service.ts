@@ -72,6 +72,38 @@ interface TransitionContext {
   changed: TransitionResult['changed'];
 }
 
+export interface RollbackOptions {
+  /**
+   * The keys of the blast radius the user was shown and confirmed (the console's dialog, the
+   * CLI's prompt). If the cascade would now take down any experiment not among them (one started
+   * on the target since), nothing changes: CASCADE_CHANGED, with the blast radius as it is now.
+   * Fewer than confirmed (a dependent finished or was rolled back meanwhile) goes ahead.
+   */
+  expectedBlastRadius?: readonly string[];
+  /**
+   * Raises `key`'s page in the same transaction, in place of its rollback page: the guardrail
+   * engine's evidence page, which says Runway rolled it back and lists the cascade, so the owner
+   * is paged once for one event. Dependents taken down still get their own rollback pages.
+   */
+  targetPage?: () => void;
+}
+
+/** Refuses a rollback whose cascade now reaches past what the user confirmed. */
+function requireConfirmedCascade(
+  key: string,
+  order: readonly BlastRadiusEntry[],
+  confirmed: readonly string[],
+): void {
+  const known = new Set(confirmed);
+  const unconfirmed = order.filter((entry) => !known.has(entry.key)).map((entry) => entry.key);
+  if (unconfirmed.length === 0) return;
+  throw new RunwayError(
+    'CASCADE_CHANGED',
+    `rolling back ${key} would now also take down ${unconfirmed.join(', ')}, which ${unconfirmed.length === 1 ? 'was' : 'were'} not in the blast radius you confirmed; nothing was rolled back: look at the blast radius again and confirm`,
+    { details: { key, unconfirmed, blastRadius: order } },
+  );
+}
+
 /** The experiment lifecycle of DESIGN §3: every change one transaction, version-checked, audited. */
 export class ExperimentService {
   constructor(private readonly deps: ExperimentServiceDeps) {}
@@ -448,22 +480,22 @@ export class ExperimentService {
   /**
    * Rolls back `key` and, first, every live experiment that requires it directly or
    * transitively (dependents before prerequisites), in one transaction; each audit entry
-   * names `key` as the cause. Each experiment taken down gets a rollback page, except that
-   * `targetPage`, when given, raises `key`'s page in the same transaction instead (the guardrail
-   * engine's evidence page, which says it rolled back and lists the cascade), so the owner is
-   * paged once for one event.
+   * names `key` as the cause. Each experiment taken down gets a rollback page; see
+   * RollbackOptions for the caller's own page and for holding the cascade to what was confirmed.
    */
   rollback(
     key: string,
     expectedVersion: number,
     reason: string,
     actor: Actor,
-    targetPage?: () => void,
+    options: RollbackOptions = {},
   ): TransitionResult {
     requireRole(actor, 'operator');
+    const { expectedBlastRadius, targetPage } = options;
     return this.mutate((ctx) => {
       const target = this.loadForChange(key, expectedVersion, 'rollback');
       const order = this.cascadeOrder(target);
+      if (expectedBlastRadius) requireConfirmedCascade(key, order, expectedBlastRadius);
       for (const entry of order) {
         const row = entry.key === key ? target : this.require(entry.key);
         const cause = entry.key === key ? null : key;

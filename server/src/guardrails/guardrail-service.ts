@@ -253,7 +253,9 @@ export class GuardrailService {
       if (decision.kind === 'rollback') {
         // The evidence page stands for the target's rollback page; each dependent the cascade
         // takes down still gets its own 'page.rollback' (its owner may be someone else).
-        this.deps.experiments.rollback(row.key, row.version, reason, GUARDRAIL_ACTOR, page);
+        this.deps.experiments.rollback(row.key, row.version, reason, GUARDRAIL_ACTOR, {
+          targetPage: page,
+        });
       } else {
         this.deps.experiments.pause(row.key, row.version, reason, GUARDRAIL_ACTOR, page);
       }

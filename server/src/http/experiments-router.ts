@@ -3,6 +3,7 @@ import {
   keyInput,
   listExperimentsInput,
   reasonedTransitionInput,
+  rollbackInput,
   transitionInput,
   validateInput,
 } from '../../../shared/src/api-schemas';
@@ -70,9 +71,15 @@ export const experimentsRouter = router({
       ),
     ),
   rollback: protectedProcedure
-    .input(reasonedTransitionInput)
+    .input(rollbackInput)
     .mutation(({ ctx, input }) =>
-      ctx.runway.experiments.rollback(input.key, input.expectedVersion, input.reason, ctx.actor),
+      ctx.runway.experiments.rollback(
+        input.key,
+        input.expectedVersion,
+        input.reason,
+        ctx.actor,
+        input.expectedBlastRadius ? { expectedBlastRadius: input.expectedBlastRadius } : {},
+      ),
     ),
   abort: protectedProcedure
     .input(reasonedTransitionInput)

@@ -39,7 +39,9 @@ const ACTIONS: Record<Action, ActionSpec> = {
     help: `
 Before acting, prints the blast radius: every live experiment the cascade will take down,
 dependents first. When that includes other experiments and stdin is a terminal, asks for
-confirmation (--yes skips it; without a terminal, as in CI, it proceeds).`,
+confirmation (--yes skips it; without a terminal, as in CI, it proceeds). If the cascade grows
+after it was printed (an experiment starts on it meanwhile), nothing is rolled back and the
+command fails with CASCADE_CHANGED: run it again to see the new blast radius.`,
   },
   advance: {
     description:
@@ -121,7 +123,13 @@ async function transition(
   for (let attempt = 1; result === null; attempt++) {
     before = await api.experiments.get.query({ key });
     try {
-      result = await mutate(api, action, { key, expectedVersion: before.version, reason });
+      result = await mutate(api, action, {
+        key,
+        expectedVersion: before.version,
+        reason,
+        // What was printed (and confirmed): the server refuses if the cascade grew since.
+        confirmedBlastRadius: blastRadius?.map((entry) => entry.key),
+      });
     } catch (error) {
       if (
         errorCode(error) !== 'VERSION_CONFLICT' ||
@@ -140,7 +148,12 @@ async function transition(
 async function mutate(
   api: RunwayApi,
   action: Action,
-  input: { key: string; expectedVersion: number; reason: string | undefined },
+  input: {
+    key: string;
+    expectedVersion: number;
+    reason: string | undefined;
+    confirmedBlastRadius: string[] | undefined;
+  },
 ): Promise<TransitionResult> {
   const { key, expectedVersion } = input;
   const optionalReason = input.reason ? { reason: input.reason } : {};
@@ -152,7 +165,12 @@ async function mutate(
     case 'pause':
       return api.experiments.pause.mutate({ key, expectedVersion, reason: input.reason ?? '' });
     case 'rollback':
-      return api.experiments.rollback.mutate({ key, expectedVersion, reason: input.reason ?? '' });
+      return api.experiments.rollback.mutate({
+        key,
+        expectedVersion,
+        reason: input.reason ?? '',
+        ...(input.confirmedBlastRadius ? { expectedBlastRadius: input.confirmedBlastRadius } : {}),
+      });
     case 'approve':
       return api.experiments.approve.mutate({ key, expectedVersion, reason: input.reason ?? '' });
     case 'abort':
