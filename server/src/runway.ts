@@ -21,6 +21,7 @@ import { OverviewStore } from './overview/overview-store';
 import { PageService } from './pages/page-service';
 import { PageStore } from './pages/page-store';
 import { Pager } from './pages/pager';
+import type { StuckLimits } from './pages/stuck-detector';
 import { StuckWatch } from './pages/stuck-watch';
 import { PolicyService } from './policy/policy-service';
 import { PolicyStore } from './policy/policy-store';
@@ -75,6 +76,8 @@ export interface CreateRunwayOptions {
   telemetryRetentionMs?: number;
   /** The Prometheus-compatible API that PromQL SLIs query; without it they have no data. */
   prometheusUrl?: string | null;
+  /** When an experiment counts as stuck and its owner is paged (default DEFAULT_STUCK_LIMITS). */
+  stuckLimits?: StuckLimits;
 }
 
 export function createRunway(options: CreateRunwayOptions): Runway {
@@ -163,7 +166,14 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     }),
     budgets: new BudgetService({ policy: policyStore, telemetry, feed }),
     pages: new PageService({ db, store: pageStore, audit: auditStore, feed, clock }),
-    stuck: new StuckWatch({ db, experiments: experimentStore, definitions, pager, clock }),
+    stuck: new StuckWatch({
+      db,
+      experiments: experimentStore,
+      definitions,
+      pager,
+      clock,
+      ...(options.stuckLimits ? { limits: options.stuckLimits } : {}),
+    }),
     overview: new OverviewService({
       store: new OverviewStore(db),
       policy: policyStore,

@@ -68,6 +68,7 @@ export async function startServer(
     dbPath: config.dbPath,
     synchronous: config.synchronous,
     prometheusUrl: config.prometheusUrl,
+    stuckLimits: config.stuckLimits,
     ...(options.clock ? { clock: options.clock } : {}),
     onTick: (durationMs) => metrics.observeTick(durationMs),
   });

@@ -1,7 +1,25 @@
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseDuration } from '../../../shared/src/duration';
+import { DEFAULT_STUCK_LIMITS, type StuckLimits } from '../pages/stuck-detector';
 
 const portSchema = z.coerce.number().int().min(0).max(65_535);
+
+/** A limit written as a duration ("45m", "2h", "1d"): at least a minute, at most 30 days. */
+const stuckLimitSchema = z
+  .string()
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null || ms < 60_000 || ms > 30 * 86_400_000) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a duration from 1m to 30d such as 45m, 2h or 1d (got "${text}")`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .optional();
 
 /** Everything Runway reads from the environment, parsed once (CONVENTIONS §7). */
 const envSchema = z.object({
@@ -23,6 +41,9 @@ const envSchema = z.object({
       message: 'must be the base URL of a Prometheus-compatible API, e.g. http://127.0.0.1:9090',
     })
     .optional(),
+  RUNWAY_STUCK_PAUSED: stuckLimitSchema,
+  RUNWAY_STUCK_PENDING_APPROVAL: stuckLimitSchema,
+  RUNWAY_STUCK_RAMP_OVERDUE: stuckLimitSchema,
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_API_URL: z.url().optional(),
@@ -47,6 +68,11 @@ export interface RunwayConfig {
   prometheusUrl: string | null;
   /** How people reach this server (RUNWAY_URL): console links in Slack messages; null: its own URL. */
   publicUrl: string | null;
+  /**
+   * How long an experiment may sit paused, await approval, or stay at a stage past its hold
+   * before its owner is paged (RUNWAY_STUCK_PAUSED, _PENDING_APPROVAL, _RAMP_OVERDUE).
+   */
+  stuckLimits: StuckLimits;
   slack: {
     botToken: string;
     signingSecret: string;
@@ -97,6 +123,12 @@ export function loadServerConfig(
     synchronous: parsed.RUNWAY_SYNC ?? 'FULL',
     prometheusUrl: parsed.RUNWAY_PROMETHEUS_URL ?? null,
     publicUrl: parsed.RUNWAY_URL?.replace(/\/+$/, '') ?? null,
+    stuckLimits: {
+      pausedMs: parsed.RUNWAY_STUCK_PAUSED ?? DEFAULT_STUCK_LIMITS.pausedMs,
+      pendingApprovalMs:
+        parsed.RUNWAY_STUCK_PENDING_APPROVAL ?? DEFAULT_STUCK_LIMITS.pendingApprovalMs,
+      rampOverdueMs: parsed.RUNWAY_STUCK_RAMP_OVERDUE ?? DEFAULT_STUCK_LIMITS.rampOverdueMs,
+    },
     slack: slackPair
       ? {
           botToken: parsed.SLACK_BOT_TOKEN!,
