@@ -12,6 +12,7 @@ import type {
   PageView,
   TransitionResult,
 } from '../../shared/src/api-types';
+import type { DigestScope } from '../../shared/src/api-schemas';
 import type { ExperimentState } from '../../shared/src/lifecycle';
 import type { Role } from '../../shared/src/roles';
 
@@ -34,15 +35,20 @@ export interface SlackLinkedUser {
 
 /**
  * Stores a digest schedule for a channel (built by the digests side; wired by the server).
- * `cron` is a five-field cron expression, `timeZone` an IANA zone such as Europe/Berlin.
+ * `cron` is a five-field cron expression, `timeZone` an IANA zone such as Europe/Berlin, `scope`
+ * one team's or service's experiments (null or absent: the whole fleet).
  */
 export interface DigestScheduler {
   schedule(
-    channelId: string,
-    cron: string,
-    timeZone: string,
+    input: { channel: string; cron: string; timeZone: string; scope?: DigestScope | null },
     actor: BotActor,
-  ): Promise<{ nextRunAtMs: number | null }> | { nextRunAtMs: number | null };
+  ): Promise<DigestScheduled> | DigestScheduled;
+}
+
+export interface DigestScheduled {
+  nextRunAtMs: number | null;
+  /** How many experiments (in any state) the scope covers now; null for the whole fleet. */
+  experimentsInScope: number | null;
 }
 
 export interface BotServices {

@@ -5,6 +5,7 @@ import { parseDuration } from '../../shared/src/duration';
 import { EXPERIMENT_STATES, type ExperimentState } from '../../shared/src/lifecycle';
 import { EXPERIMENT_KEY_PATTERN } from '../../shared/src/spec/spec-schema';
 import { parseDigestSchedule } from './digest-schedule-parser';
+import type { DigestScope } from './digests/digest-scope';
 
 export type RunwayCommand =
   | { kind: 'help' }
@@ -17,7 +18,14 @@ export type RunwayCommand =
   | { kind: 'approve'; key: string; reason: string | null }
   | { kind: 'freeze'; service: string | null; untilMs: number; reason: string }
   | { kind: 'unfreeze'; service: string | null }
-  | { kind: 'digest'; cron: string; timeZone: string; description: string };
+  | {
+      kind: 'digest';
+      cron: string;
+      timeZone: string;
+      description: string;
+      /** One team's or service's experiments; null: the whole fleet. */
+      scope: DigestScope | null;
+    };
 
 export type CommandName = Exclude<RunwayCommand['kind'], 'help'> | 'help';
 
@@ -38,7 +46,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
     '`/runway freeze [service] until TIME reason…` stop starts and ramps (TIME: 2h, 18:00 UTC, 2026-12-01T18:00Z)',
   unfreeze: '`/runway unfreeze [service]` lift the freeze',
   digest:
-    '`/runway digest here SCHEDULE` post a digest to this channel (daily 09:00 [Europe/Berlin], weekdays 09:00, weekly mon 09:00, or a cron like "0 9 * * 1-5")',
+    '`/runway digest here SCHEDULE [for team|service NAME]` post a digest to this channel (SCHEDULE: daily 09:00 [Europe/Berlin], weekdays 09:00, weekly mon 09:00, or a cron like "0 9 * * 1-5"); `… for team payments` keeps it to that team\'s experiments',
   help: '`/runway help` this list',
 };
 
@@ -140,7 +148,10 @@ export function parseRunwayCommand(rawText: string, nowMs: number): ParseResult 
     }
     case 'digest': {
       if (tokens[1]?.text.toLowerCase() !== 'here')
-        return fail('digest', 'say where: `digest here SCHEDULE` posts to this channel');
+        return fail(
+          'digest',
+          'say where: `digest here SCHEDULE [for team|service NAME]` posts to this channel',
+        );
       const schedule = parseDigestSchedule(rest(2));
       if (!schedule.ok) return fail('digest', schedule.problem);
       return ok({ kind: 'digest', ...schedule.schedule });

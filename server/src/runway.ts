@@ -190,6 +190,7 @@ export function createRunway(options: CreateRunwayOptions): Runway {
     digests: new DigestScheduleService({
       db,
       store: new DigestStore(db),
+      experiments: experimentStore,
       audit: auditStore,
       feed,
       clock,

@@ -246,11 +246,24 @@ export const teamContactInput = z.strictObject({
   escalateAfterMs: z.number().int().positive().optional(),
 });
 
-/** digests.schedule: a five-field cron expression read in an IANA time zone, for one channel. */
+export const DIGEST_SCOPE_KINDS = ['team', 'service'] as const;
+
+/** What a digest is about: one team's or one service's experiments (absent: the whole fleet). */
+export const digestScopeInput = z.strictObject({
+  kind: z.enum(DIGEST_SCOPE_KINDS),
+  name: z.string().trim().min(1).max(100),
+});
+export type DigestScope = z.infer<typeof digestScopeInput>;
+
+/**
+ * digests.schedule: a five-field cron expression read in an IANA time zone, for one channel,
+ * about the whole fleet or (scope) one team's or service's experiments.
+ */
 export const digestScheduleInput = z.strictObject({
   channel: z.string().trim().min(1).max(100),
   cron: z.string().trim().min(1).max(200),
   timeZone: z.string().trim().min(1).max(100),
+  scope: digestScopeInput.nullable().optional(),
 });
 
 export const digestChannelInput = z.strictObject({

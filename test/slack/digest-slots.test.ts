@@ -51,7 +51,10 @@ describe('digests', () => {
   it('posts one digest per slot with what changed, what waits, budgets and open pages', async () => {
     rig = await startDeliveryRig();
     const { runway } = rig.server;
-    const schedule = runway.digests.schedule('C0DIGEST1', '0 9 * * *', 'Europe/Berlin', ALICE);
+    const schedule = runway.digests.schedule(
+      { channel: 'C0DIGEST1', cron: '0 9 * * *', timeZone: 'Europe/Berlin' },
+      ALICE,
+    );
     expect(schedule.nextRunAtMs).toBe(dec(1, 8));
 
     // The period's activity: checkout-v2 starts and its guardrail pauses it (an open page);
@@ -134,7 +137,10 @@ describe('digests', () => {
       });
 
     let server = await boot();
-    server.runway.digests.schedule('C0DIGEST1', '0 9 * * *', 'Europe/Berlin', ALICE);
+    server.runway.digests.schedule(
+      { channel: 'C0DIGEST1', cron: '0 9 * * *', timeZone: 'Europe/Berlin' },
+      ALICE,
+    );
     clock.set(dec(1, 8, 1));
     expect(await deliveryFor(server).postDueDigests()).toBe(1);
     await server.close();
@@ -164,7 +170,10 @@ describe('digests', () => {
 
   it('posts a slot claimed during a Slack outage once Slack answers, and never after a crash past the post', async () => {
     rig = await startDeliveryRig({ backoff: { baseMs: 1_000, maxMs: 4_000 } });
-    rig.server.runway.digests.schedule('C0DIGEST1', '0 * * * *', 'UTC', ALICE);
+    rig.server.runway.digests.schedule(
+      { channel: 'C0DIGEST1', cron: '0 * * * *', timeZone: 'UTC' },
+      ALICE,
+    );
     rig.stub.fail('chat.postMessage', { status: 500, count: 3 });
     rig.clock.set(dec(1, 10));
     expect(await rig.delivery.postDueDigests()).toBe(1);

@@ -26,6 +26,8 @@ afterAll(async () => {
   await kit.stop();
 });
 
+const VIEWER = { userId: null, name: 'test', role: 'viewer' } as const;
+
 const state = (key: string): string | undefined =>
   kit.server.runway.experimentStore.get(key)?.state;
 
@@ -292,6 +294,80 @@ describe('/runway changes', () => {
     ]);
     expect(lastAudit('digest.schedule')).toMatchObject({ actor: 'alice' });
   });
+
+  it("schedules a team's digest for this channel, audited with its scope, replacing the fleet's", async () => {
+    await alice.experiments.enqueue.mutate({
+      specs: [makeSpec('digest-scope-payments', { team: 'payments' })],
+    });
+    const previous = kit.server.runway.digests.list(VIEWER)[0];
+    const answer = await run(
+      'digest here daily 08:00 Europe/Berlin for team payments',
+      SLACK_USERS.alice,
+    );
+    expect(answer['response_type']).toBe('in_channel');
+    expect(answerText(answer)).toMatch(
+      /alice\* scheduled the Runway digest of team payments for this channel: daily at 08:00 \(Europe\/Berlin\)\. The next one is due [^.]+\."/,
+    );
+    expect(answerText(answer)).not.toContain('No experiments');
+    expect(kit.server.runway.digests.list(VIEWER)).toEqual([
+      expect.objectContaining({
+        channel: 'C0INCIDENT',
+        cron: '0 8 * * *',
+        timeZone: 'Europe/Berlin',
+        scope: { kind: 'team', name: 'payments' },
+      }),
+    ]);
+    expect(lastAudit('digest.schedule')).toMatchObject({
+      actor: 'alice',
+      details: {
+        channel: 'C0INCIDENT',
+        cron: '0 8 * * *',
+        scope: { kind: 'team', name: 'payments' },
+        replaced: previous?.id,
+      },
+    });
+  });
+
+  it('accepts a service no experiment uses yet, and says so in the confirmation', async () => {
+    const answer = await run('digest here weekly mon 09:00 for service ledger', SLACK_USERS.alice);
+    expect(answer['response_type']).toBe('in_channel');
+    expect(answerText(answer)).toContain(
+      'scheduled the Runway digest of service ledger for this channel: every mon at 09:00 (UTC).',
+    );
+    expect(answerText(answer)).toContain(
+      'No experiments for service ledger yet: the digest lists them once there are.',
+    );
+    expect(kit.server.runway.digests.list(VIEWER)).toEqual([
+      expect.objectContaining({
+        channel: 'C0INCIDENT',
+        scope: { kind: 'service', name: 'ledger' },
+        experimentsInScope: 0,
+      }),
+    ]);
+  });
+
+  it('refuses a viewer and a malformed scope, ephemerally, and keeps the schedule', async () => {
+    const before = kit.server.runway.digests.list(VIEWER);
+    const viewer = await run('digest here daily 09:00 for team payments', SLACK_USERS.vic);
+    expect(viewer['response_type']).toBe('ephemeral');
+    const cases: Array<[string, RegExp]> = [
+      ['digest here daily 09:00 for crew payments', /\\"crew\\" is not a digest scope/],
+      ['digest here daily 09:00 for team', /for team needs a team name/],
+      [
+        'digest here daily 09:00 for team payments Europe/Berlin',
+        /put the time zone before \\"for\\"/,
+      ],
+    ];
+    for (const [text, expected] of cases) {
+      const answer = await run(text, SLACK_USERS.alice);
+      expect(answer['response_type'], text).toBe('ephemeral');
+      expect(answerText(answer), text).toMatch(expected);
+      expect(answerText(answer), text).toContain(
+        '/runway digest here SCHEDULE [for team|service NAME]',
+      );
+    }
+    expect(kit.server.runway.digests.list(VIEWER)).toEqual(before);
+  });
 });
 
 describe('/runway usage help', () => {
@@ -308,6 +384,7 @@ describe('/runway usage help', () => {
       'digest',
     ])
       expect(answerText(help)).toContain(`/runway ${command}`);
+    expect(answerText(help)).toContain('/runway digest here SCHEDULE [for team|service NAME]');
     const unknown = await run('frobnicate now', SLACK_USERS.vic);
     expect(unknown['response_type']).toBe('ephemeral');
     expect(answerText(unknown)).toContain('unknown command \\"frobnicate\\"');

@@ -4,6 +4,7 @@ import { inChannel, ephemeral, type BotContext, type Reply } from '../bot-contex
 import type { BotActor } from '../bot-services';
 import type { RunwayCommand } from '../command-parser';
 import { escapeMrkdwn } from '../block-kit';
+import { digestScopeLabel } from '../digests/digest-scope';
 import { plainMessage } from '../experiment-messages';
 import { failed } from '../experiment-operations';
 import { checkRole, ROLE_NEEDED } from '../failure-replies';
@@ -53,7 +54,11 @@ export function unfreezeReply(ctx: BotContext, actor: BotActor, service: string 
   }
 }
 
-/** Digests are built and sent by the digests side; until it is wired, say so plainly. */
+/**
+ * Digests are built and sent by the digests side; until it is wired, say so plainly. A scope
+ * naming a team or service with no experiments is accepted (freezes and team contacts accept
+ * names before any experiment uses them too), and the confirmation says so.
+ */
 export async function digestReply(
   ctx: BotContext,
   actor: BotActor,
@@ -65,17 +70,21 @@ export async function digestReply(
     return ephemeral(
       plainMessage('Digests are not available on this Runway server yet; nothing was scheduled.'),
     );
+  const { scope } = command;
   try {
-    const { nextRunAtMs } = await digests.schedule(
-      channelId,
-      command.cron,
-      command.timeZone,
+    const { nextRunAtMs, experimentsInScope } = await digests.schedule(
+      { channel: channelId, cron: command.cron, timeZone: command.timeZone, scope },
       actor,
     );
+    const of = scope ? ` of ${escapeMrkdwn(digestScopeLabel(scope))}` : '';
     const next = nextRunAtMs ? ` The next one is due ${utc(nextRunAtMs)}.` : '';
+    const empty =
+      scope && experimentsInScope === 0
+        ? ` No experiments for ${escapeMrkdwn(digestScopeLabel(scope))} yet: the digest lists them once there are.`
+        : '';
     return inChannel(
       plainMessage(
-        `:calendar: *${escapeMrkdwn(actor.name)}* scheduled the Runway digest for this channel: ${escapeMrkdwn(command.description)}.${next}`,
+        `:calendar: *${escapeMrkdwn(actor.name)}* scheduled the Runway digest${of} for this channel: ${escapeMrkdwn(command.description)}.${next}${empty}`,
       ),
     );
   } catch (error) {

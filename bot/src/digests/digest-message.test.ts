@@ -8,6 +8,7 @@ function data(overrides: Partial<DigestData> = {}): DigestData {
     slotAtMs: SLOT,
     sinceMs: SLOT - 86_400_000,
     timeZone: 'Europe/Berlin',
+    scope: null,
     started: [],
     ramped: [],
     completed: [],
@@ -83,5 +84,45 @@ describe('buildDigestMessage', () => {
     expect(body).toContain('`exp-9`');
     expect(body).not.toContain('`exp-10`');
     expect(body).toContain('…and 3 more');
+  });
+
+  it("names a scoped digest's team or service in its heading, its summary and its empty sections", () => {
+    const team = buildDigestMessage(data({ scope: { kind: 'team', name: 'payments' } }));
+    expect(team.text).toBe('Runway digest (team payments): 0 changes, 0 waiting, 0 open pages');
+    const teamBody = JSON.stringify(team.blocks);
+    expect(teamBody).toContain(':newspaper: *Runway digest: team payments* for <!date^');
+    expect(teamBody).toContain(
+      'Nothing of team payments started, ramped, completed, paused or rolled back',
+    );
+    expect(teamBody).toContain('Nothing of team payments is waiting to start.');
+    expect(teamBody).toContain('None: every page of team payments has been acknowledged.');
+    // Budgets are per service: a team's digest says whose services it shows.
+    expect(teamBody).toContain(
+      '*:moneybag: Error budgets* of the services where team payments has waiting, active or changed experiments\\nNone of them has an SLO defined.',
+    );
+
+    const service = text(
+      data({
+        scope: { kind: 'service', name: 'checkout' },
+        budgets: [{ service: 'checkout', remainingFraction: 0.5, burnRate: 1, blocking: false }],
+      }),
+    );
+    expect(service).toContain('*Runway digest: service checkout* for <!date^');
+    expect(service).toContain(
+      '*:moneybag: Error budgets*\\n• `checkout`: 50.0% left, burning 1.0x',
+    );
+    expect(text(data({ scope: { kind: 'service', name: 'ledger' } }))).toContain(
+      'Service `ledger` has no SLO defined.',
+    );
+
+    // The whole fleet's digest reads as it always did.
+    const fleet = text(data());
+    expect(fleet).toContain(':newspaper: *Runway digest* for <!date^');
+    expect(fleet).not.toContain(' of team ');
+  });
+
+  it('escapes a scope name people typed', () => {
+    const message = buildDigestMessage(data({ scope: { kind: 'team', name: 'a<b>&c' } }));
+    expect(JSON.stringify(message.blocks)).toContain('*Runway digest: team a&lt;b&gt;&amp;c*');
   });
 });

@@ -1,11 +1,13 @@
 // A channel's digest as a Slack message, from plain data: what changed since the last digest
 // (started, ramped, completed, paused, rolled back), what is waiting and why, the error budgets,
-// and the pages nobody has acknowledged. Long lists are cut with a count of the rest, so a busy
+// and the pages nobody has acknowledged; of the whole fleet, or of one team's or service's
+// experiments, which the heading names. Long lists are cut with a count of the rest, so a busy
 // fleet still fits Slack's limits (3,000 characters a section, 50 blocks a message).
 
 import type { PageKind } from '../../../shared/src/api-types';
 import { context, escapeMrkdwn, section, type Block } from '../block-kit';
 import { slackDate, type SlackMessage } from '../delivery/slack-format';
+import { digestScopeLabel, type DigestScope } from './digest-scope';
 
 export interface DigestChange {
   key: string;
@@ -20,6 +22,12 @@ export interface DigestData {
   /** The digest covers [sinceMs, slotAtMs). */
   sinceMs: number;
   timeZone: string;
+  /**
+   * One team's or service's experiments: every list below holds only theirs, and the budgets are
+   * the service's (for a team, those of the services its listed and active experiments run in).
+   * null: the whole fleet.
+   */
+  scope: DigestScope | null;
   started: DigestChange[];
   ramped: DigestChange[];
   completed: DigestChange[];
@@ -48,9 +56,12 @@ export interface DigestData {
 const LIST_LIMIT = 10;
 
 export function buildDigestMessage(data: DigestData): SlackMessage {
+  const scope = data.scope ? escapeMrkdwn(digestScopeLabel(data.scope)) : null;
+  const title = scope ? `Runway digest: ${scope}` : 'Runway digest';
+  const ofScope = scope ? ` of ${scope}` : '';
   const blocks: Block[] = [
     section(
-      `:newspaper: *Runway digest* for ${slackDate(data.slotAtMs)} (${escapeMrkdwn(data.timeZone)}), covering since ${slackDate(data.sinceMs)}\n` +
+      `:newspaper: *${title}* for ${slackDate(data.slotAtMs)} (${escapeMrkdwn(data.timeZone)}), covering since ${slackDate(data.sinceMs)}\n` +
         `${data.counts.running} running · ${data.counts.paused} paused · ${data.counts.queued} queued`,
     ),
   ];
@@ -64,7 +75,9 @@ export function buildDigestMessage(data: DigestData): SlackMessage {
   const changed = changes.filter(([, entries]) => entries.length > 0);
   if (changed.length === 0) {
     blocks.push(
-      section('Nothing started, ramped, completed, paused or rolled back since the last digest.'),
+      section(
+        `Nothing${ofScope} started, ramped, completed, paused or rolled back since the last digest.`,
+      ),
     );
   }
   for (const [title, entries] of changed) {
@@ -80,7 +93,7 @@ export function buildDigestMessage(data: DigestData): SlackMessage {
   blocks.push(
     section(
       data.waiting.length === 0
-        ? '*:hourglass: Waiting*\nNothing is waiting to start.'
+        ? `*:hourglass: Waiting*\nNothing${ofScope} is waiting to start.`
         : `*:hourglass: Waiting* (${data.waiting.length})\n${listed(data.waiting, (entry) => {
             const why =
               entry.reasons.length > 0 ? entry.reasons.map(escapeMrkdwn).join('; ') : 'next tick';
@@ -88,11 +101,11 @@ export function buildDigestMessage(data: DigestData): SlackMessage {
           })}`,
     ),
   );
-  blocks.push(section(budgetText(data.budgets)));
+  blocks.push(section(budgetText(data.budgets, data.scope)));
   blocks.push(
     section(
       data.openPages.length === 0
-        ? '*:bell: Open pages*\nNone: every page has been acknowledged.'
+        ? `*:bell: Open pages*\nNone: every page${ofScope} has been acknowledged.`
         : `*:rotating_light: Open pages* (${data.openPages.length})\n${listed(
             data.openPages,
             (page) =>
@@ -112,7 +125,7 @@ export function buildDigestMessage(data: DigestData): SlackMessage {
     data.paused.length +
     data.rolledBack.length;
   return {
-    text: `Runway digest: ${total} change${total === 1 ? '' : 's'}, ${data.waiting.length} waiting, ${data.openPages.length} open page${data.openPages.length === 1 ? '' : 's'}`,
+    text: `${scope ? `Runway digest (${scope})` : 'Runway digest'}: ${total} change${total === 1 ? '' : 's'}, ${data.waiting.length} waiting, ${data.openPages.length} open page${data.openPages.length === 1 ? '' : 's'}`,
     blocks,
   };
 }
@@ -123,8 +136,18 @@ function listed<T>(entries: readonly T[], line: (entry: T) => string): string {
   return shown.join('\n');
 }
 
-function budgetText(budgets: DigestData['budgets']): string {
-  if (budgets.length === 0) return '*:moneybag: Error budgets*\nNo service has an SLO defined.';
+function budgetText(budgets: DigestData['budgets'], scope: DigestScope | null): string {
+  // Budgets are per service: a team's digest says which services it shows.
+  const heading =
+    scope?.kind === 'team'
+      ? `*:moneybag: Error budgets* of the services where team ${escapeMrkdwn(scope.name)} has waiting, active or changed experiments`
+      : '*:moneybag: Error budgets*';
+  if (budgets.length === 0) {
+    if (!scope) return `${heading}\nNo service has an SLO defined.`;
+    return scope.kind === 'service'
+      ? `${heading}\nService \`${escapeMrkdwn(scope.name)}\` has no SLO defined.`
+      : `${heading}\nNone of them has an SLO defined.`;
+  }
   const lines = budgets.map((budget) => {
     const remaining =
       budget.remainingFraction === null
@@ -134,5 +157,5 @@ function budgetText(budgets: DigestData['budgets']): string {
     const gate = budget.blocking ? ' :no_entry: holding its experiments back' : '';
     return `\`${budget.service}\`: ${remaining}${burn}${gate}`;
   });
-  return `*:moneybag: Error budgets*\n${listed(lines, (line) => line)}`;
+  return `${heading}\n${listed(lines, (line) => line)}`;
 }

@@ -118,6 +118,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
       audit: runway.audit,
       experiments: runway.experiments,
       overview: runway.overview,
+      pages: runway.pages,
       consoleBaseUrl,
     }),
     gateway,

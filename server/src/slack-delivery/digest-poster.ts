@@ -80,6 +80,7 @@ export class DigestPoster {
       sinceMs: slot.coversSinceMs,
       slotAtMs,
       timeZone: schedule.timeZone,
+      scope: schedule.scope,
     });
     // The same window as for pages (page-delivery.ts post): between Slack's answer and this write.
     const sent = await this.deps.gateway.post(schedule.channel, buildDigestMessage(data), {

@@ -1,4 +1,6 @@
 import { checkDigestCron, nextSlotAfter } from '../../../bot/src/digests/digest-schedule';
+import { digestScopeFilter } from '../../../bot/src/digests/digest-scope';
+import type { DigestScope } from '../../../shared/src/api-schemas';
 import { RunwayError } from '../../../shared/src/errors';
 import type { Actor } from '../actor';
 import type { AuditRow } from '../audit/audit-chain';
@@ -6,6 +8,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { requireRole } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import type { ChangeFeed } from '../events/change-feed';
+import type { ExperimentStore } from '../experiments/experiment-store';
 import type { Db } from '../store/database';
 import type { DigestScheduleRow, DigestStore } from './digest-store';
 
@@ -17,23 +20,40 @@ export interface DigestScheduleView {
   channel: string;
   cron: string;
   timeZone: string;
+  /** One team's or service's experiments; null: the whole fleet. */
+  scope: DigestScope | null;
+  /** How many experiments (in any state) the scope covers now; null for the whole fleet. */
+  experimentsInScope: number | null;
   createdBy: string;
   createdAtMs: number;
   /** The next slot a digest will be posted for; null if the expression never fires again. */
   nextRunAtMs: number | null;
 }
 
+export interface DigestScheduleInput {
+  channel: string;
+  cron: string;
+  timeZone: string;
+  /** Absent or null: the whole fleet. */
+  scope?: DigestScope | null;
+}
+
 export interface DigestScheduleServiceDeps {
   db: Db;
   store: DigestStore;
+  /** Only to say how many experiments a scope covers (a team may have none yet). */
+  experiments: Pick<ExperimentStore, 'list'>;
   audit: AuditStore;
   feed: ChangeFeed;
   clock: Clock;
 }
 
 /**
- * Per-channel digest schedules (one per channel: scheduling again replaces it). The Slack
- * command `/runway digest here SCHEDULE` calls schedule(); every change is audited.
+ * Per-channel digest schedules (one per channel: scheduling again replaces it), each about the
+ * whole fleet or one team's or service's experiments. The Slack command
+ * `/runway digest here SCHEDULE [for team|service NAME]` calls schedule(); every change is
+ * audited. A scope naming a team or service no experiment has yet is accepted, as freezes and
+ * team contacts accept such names: the view's experimentsInScope says so.
  */
 export class DigestScheduleService {
   constructor(private readonly deps: DigestScheduleServiceDeps) {}
@@ -43,16 +63,17 @@ export class DigestScheduleService {
     return this.deps.store.active().map((row) => this.view(row));
   }
 
-  schedule(channelId: string, cron: string, timeZone: string, actor: Actor): DigestScheduleView {
+  schedule(input: DigestScheduleInput, actor: Actor): DigestScheduleView {
     requireRole(actor, 'operator');
     const now = this.deps.clock.now();
-    const channel = channelId.trim();
+    const channel = input.channel.trim();
     if (!CHANNEL.test(channel)) {
-      throw new RunwayError('BAD_REQUEST', `channel: "${channelId}" is not a Slack channel`, {
+      throw new RunwayError('BAD_REQUEST', `channel: "${input.channel}" is not a Slack channel`, {
         issues: [{ path: 'channel', message: 'must be a channel ID like C012AB3CD or #name' }],
       });
     }
-    const checked = checkDigestCron({ cron, timeZone }, now);
+    const scope = checkScope(input.scope ?? null);
+    const checked = checkDigestCron({ cron: input.cron, timeZone: input.timeZone }, now);
     if (!checked.ok) {
       throw new RunwayError('BAD_REQUEST', checked.problem, {
         issues: [{ path: 'cron', message: checked.problem }],
@@ -66,6 +87,7 @@ export class DigestScheduleService {
         channel,
         cron: checked.cron,
         timeZone: checked.timeZone,
+        scope,
         createdBy: actor.name,
         createdAtMs: now,
       });
@@ -79,6 +101,7 @@ export class DigestScheduleService {
             channel,
             cron: checked.cron,
             timeZone: checked.timeZone,
+            scope,
             replaced: previous ? previous.id : null,
           },
         }),
@@ -102,7 +125,7 @@ export class DigestScheduleService {
           at: now,
           actor: actor.name,
           action: 'digest.unschedule',
-          details: { id: existing.id, channel: existing.channel },
+          details: { id: existing.id, channel: existing.channel, scope: existing.scope },
         }),
       );
       return existing;
@@ -117,9 +140,30 @@ export class DigestScheduleService {
       channel: row.channel,
       cron: row.cron,
       timeZone: row.timeZone,
+      scope: row.scope,
+      experimentsInScope: row.scope
+        ? this.deps.experiments.list(digestScopeFilter(row.scope)).length
+        : null,
       createdBy: row.createdBy,
       createdAtMs: row.createdAtMs,
       nextRunAtMs: row.removedAtMs === null ? nextSlotAfter(row, this.deps.clock.now()) : null,
     };
   }
+}
+
+const SCOPE_NAME_MAX = 100;
+
+/** The tRPC input is checked by its schema; the bot's is checked here, the same way. */
+function checkScope(scope: DigestScope | null): DigestScope | null {
+  if (!scope) return null;
+  const name = scope.name.trim();
+  const kindOk = scope.kind === 'team' || scope.kind === 'service';
+  if (!kindOk || name.length === 0 || name.length > SCOPE_NAME_MAX) {
+    const message = kindOk
+      ? `must be 1 to ${SCOPE_NAME_MAX} characters`
+      : 'must be team or service';
+    const path = kindOk ? 'scope.name' : 'scope.kind';
+    throw new RunwayError('BAD_REQUEST', `${path}: ${message}`, { issues: [{ path, message }] });
+  }
+  return { kind: scope.kind, name };
 }

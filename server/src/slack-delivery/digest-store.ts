@@ -1,3 +1,4 @@
+import type { DigestScope } from '../../../shared/src/api-schemas';
 import type { Db } from '../store/database';
 
 export interface DigestScheduleRow {
@@ -5,6 +6,8 @@ export interface DigestScheduleRow {
   channel: string;
   cron: string;
   timeZone: string;
+  /** One team's or service's experiments; null: the whole fleet. */
+  scope: DigestScope | null;
   createdBy: string;
   createdAtMs: number;
   removedAtMs: number | null;
@@ -20,8 +23,21 @@ export interface DigestSlotRow {
   postedAtMs: number | null;
 }
 
-const SELECT_SCHEDULE = `SELECT id, channel, cron, time_zone AS timeZone, created_by AS createdBy,
-  created_at AS createdAtMs, removed_at AS removedAtMs FROM digest_schedules`;
+const SELECT_SCHEDULE = `SELECT id, channel, cron, time_zone AS timeZone, scope_kind AS scopeKind,
+  scope_name AS scopeName, created_by AS createdBy, created_at AS createdAtMs,
+  removed_at AS removedAtMs FROM digest_schedules`;
+
+type ScheduleRecord = Omit<DigestScheduleRow, 'scope'> & {
+  scopeKind: DigestScope['kind'] | null;
+  scopeName: string | null;
+};
+
+function toSchedule(record: ScheduleRecord | undefined): DigestScheduleRow | null {
+  if (!record) return null;
+  const { scopeKind, scopeName, ...row } = record;
+  // The table's CHECK keeps the two columns both set or both NULL.
+  return { ...row, scope: scopeKind && scopeName ? { kind: scopeKind, name: scopeName } : null };
+}
 
 const SELECT_SLOT = `SELECT schedule_id AS scheduleId, slot_at AS slotAtMs,
   covers_since AS coversSinceMs, claimed_at AS claimedAtMs, channel, ts, posted_at AS postedAtMs
@@ -32,34 +48,38 @@ export class DigestStore {
   constructor(private readonly db: Db) {}
 
   active(): DigestScheduleRow[] {
-    return this.db
-      .prepare(`${SELECT_SCHEDULE} WHERE removed_at IS NULL ORDER BY id`)
-      .all() as DigestScheduleRow[];
+    return (
+      this.db
+        .prepare(`${SELECT_SCHEDULE} WHERE removed_at IS NULL ORDER BY id`)
+        .all() as ScheduleRecord[]
+    ).map((record) => toSchedule(record)!);
   }
 
   activeForChannel(channel: string): DigestScheduleRow | null {
-    return (
-      (this.db
+    return toSchedule(
+      this.db
         .prepare(`${SELECT_SCHEDULE} WHERE channel = ? AND removed_at IS NULL`)
-        .get(channel) as DigestScheduleRow | undefined) ?? null
+        .get(channel) as ScheduleRecord | undefined,
     );
   }
 
   get(id: number): DigestScheduleRow | null {
-    return (
-      (this.db.prepare(`${SELECT_SCHEDULE} WHERE id = ?`).get(id) as
-        DigestScheduleRow | undefined) ?? null
+    return toSchedule(
+      this.db.prepare(`${SELECT_SCHEDULE} WHERE id = ?`).get(id) as ScheduleRecord | undefined,
     );
   }
 
   insert(schedule: Omit<DigestScheduleRow, 'id' | 'removedAtMs'>): number {
+    const { scope, ...row } = schedule;
     return Number(
       this.db
         .prepare(
-          `INSERT INTO digest_schedules (channel, cron, time_zone, created_by, created_at)
-          VALUES (@channel, @cron, @timeZone, @createdBy, @createdAtMs)`,
+          `INSERT INTO digest_schedules
+            (channel, cron, time_zone, scope_kind, scope_name, created_by, created_at)
+          VALUES (@channel, @cron, @timeZone, @scopeKind, @scopeName, @createdBy, @createdAtMs)`,
         )
-        .run(schedule).lastInsertRowid,
+        .run({ ...row, scopeKind: scope?.kind ?? null, scopeName: scope?.name ?? null })
+        .lastInsertRowid,
     );
   }
 

@@ -493,4 +493,15 @@ CREATE INDEX pages_open ON pages (raised_at) WHERE acknowledged_at IS NULL;
 CREATE INDEX pages_experiment ON pages (experiment_key, id);
 `,
   },
+  {
+    version: 12,
+    name: "Slack digests scoped to one team's or service's experiments",
+    // Both NULL: the whole fleet, which is what every schedule stored before meant. ADD COLUMN
+    // keeps every row and id (digest_slots refers to schedules by id), so nothing is rebuilt.
+    sql: `
+ALTER TABLE digest_schedules ADD COLUMN scope_kind TEXT CHECK (scope_kind IN ('team', 'service'));
+ALTER TABLE digest_schedules ADD COLUMN scope_name TEXT
+  CHECK ((scope_kind IS NULL) = (scope_name IS NULL) AND length(scope_name) BETWEEN 1 AND 100);
+`,
+  },
 ];
