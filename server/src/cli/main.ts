@@ -6,6 +6,7 @@ import { createRuntime, type CliRuntime } from './cli-runtime';
 import { toCliError } from './client';
 import { registerAdminCommands } from './commands/admin-commands';
 import { registerAuditCommand } from './commands/audit-command';
+import { registerDigestCommands } from './commands/digest-commands';
 import { registerEnqueueCommand } from './commands/enqueue-command';
 import { registerPagesCommand } from './commands/pages-command';
 import { registerPolicyCommands } from './commands/policy-commands';
@@ -108,6 +109,7 @@ export function buildProgram(runtime: CliRuntime, json: boolean): Command {
   program.commandsGroup('Policy:');
   registerPolicyCommands(program, runtime);
   registerTeamCommands(program, runtime);
+  registerDigestCommands(program, runtime);
   program.commandsGroup('Audit and access:');
   registerPagesCommand(program, runtime);
   registerAuditCommand(program, runtime);
