@@ -109,7 +109,7 @@ export function whyMessage(detail: ExperimentDetail): SlackMessage {
       detail.state === 'queued'
         ? `*${detail.key}* is queued and nothing blocks it: it starts on the next scheduler tick.`
         : `*${detail.key}* is ${detail.state} (stage ${describeStage(detail)}): nothing is blocking it.`;
-    return { text: text.replace(/\*/g, ''), blocks: [section(text)] };
+    return { text: mrkdwnToPlain(text), blocks: [section(text)] };
   }
   return {
     text: `${detail.key}: ${detail.blockedReasons.map((reason) => reason.message).join('; ')}`,
@@ -204,5 +204,18 @@ export function usageMessage(problem: string, name: CommandName | null): SlackMe
 
 /** One line, for refusals and short confirmations. */
 export function plainMessage(text: string): SlackMessage {
-  return { text: text.replace(/[*`]/g, ''), blocks: [section(text)] };
+  return { text: mrkdwnToPlain(text), blocks: [section(text)] };
+}
+
+/**
+ * The notification text of an mrkdwn message: bold markers and code fences go, and what is
+ * inside a code span stays as written (a cron's `* * *` keeps its stars).
+ */
+export function mrkdwnToPlain(text: string): string {
+  return text
+    .split(/(`[^`\n]*`)/)
+    .map((part, index) =>
+      index % 2 === 1 ? part.slice(1, -1) : part.replace(/\*([^*\n]+)\*/g, '$1'),
+    )
+    .join('');
 }

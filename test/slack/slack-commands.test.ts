@@ -295,6 +295,14 @@ describe('/runway changes', () => {
     expect(lastAudit('digest.schedule')).toMatchObject({ actor: 'alice' });
   });
 
+  it('shows a cron schedule with its stars, in a code span and in the notification text', async () => {
+    const answer = await run('digest here "45 22 * * *"', SLACK_USERS.alice);
+    expect(answer['text']).toMatch(
+      /^:calendar: alice scheduled the Runway digest for this channel: cron 45 22 \* \* \* \(UTC\)\. The next one is due /,
+    );
+    expect(JSON.stringify(answer['blocks'])).toContain('cron `45 22 * * *` (UTC)');
+  });
+
   it("schedules a team's digest for this channel, audited with its scope, replacing the fleet's", async () => {
     await alice.experiments.enqueue.mutate({
       specs: [makeSpec('digest-scope-payments', { team: 'payments' })],

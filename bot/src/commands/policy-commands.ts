@@ -54,6 +54,13 @@ export function unfreezeReply(ctx: BotContext, actor: BotActor, service: string 
   }
 }
 
+/** The schedule in words; a cron in a code span, where mrkdwn leaves its `*` alone. */
+function scheduleMrkdwn(command: Extract<RunwayCommand, { kind: 'digest' }>): string {
+  if (command.description === `cron ${command.cron} (${command.timeZone})`)
+    return `cron \`${command.cron}\` (${escapeMrkdwn(command.timeZone)})`;
+  return escapeMrkdwn(command.description);
+}
+
 /**
  * Digests are built and sent by the digests side; until it is wired, say so plainly. A scope
  * naming a team or service with no experiments is accepted (freezes and team contacts accept
@@ -84,7 +91,7 @@ export async function digestReply(
         : '';
     return inChannel(
       plainMessage(
-        `:calendar: *${escapeMrkdwn(actor.name)}* scheduled the Runway digest${of} for this channel: ${escapeMrkdwn(command.description)}.${next}${empty}`,
+        `:calendar: *${escapeMrkdwn(actor.name)}* scheduled the Runway digest${of} for this channel: ${scheduleMrkdwn(command)}.${next}${empty}`,
       ),
     );
   } catch (error) {
