@@ -164,6 +164,31 @@ describe('cumulativeTelemetry', () => {
   });
 });
 
+describe('aggregateRollups with histograms of different bounds', () => {
+  it('picks the same bounds on a tie in observations, whatever order the rollups come in', () => {
+    // 874 observations under each set of bounds (a counterexample fast-check once found).
+    const narrow = [
+      histogramRollup(10_000, [10, 100, 1_000], [22, 1, 2, 3]),
+      histogramRollup(0, [10, 100, 1_000], [840, 1, 2, 3]),
+    ];
+    const wide = [
+      histogramRollup(0, [100, 1_000], [864, 1, 2]),
+      histogramRollup(0, [100, 1_000], [4, 1, 2]),
+    ];
+    const orders = [
+      [...narrow, ...wide],
+      [...wide, ...narrow],
+      [wide[0]!, narrow[1]!, wide[1]!, narrow[0]!],
+    ];
+    const chosen = orders.map((rollups) => aggregateRollups(rollups).histogram);
+    for (const histogram of chosen) {
+      expect(histogram).toEqual(chosen[0]);
+      expect(histogram?.count).toBe(874);
+      expect(histogram?.otherBoundsCount).toBe(874);
+    }
+  });
+});
+
 describe('armAggregate', () => {
   it('reads a ratio as numerator over denominator and a quantile from the histogram', () => {
     const [errors, requests] = [

@@ -95,7 +95,12 @@ function histogramAggregate(rollups: readonly Rollup[]): HistogramAggregate | nu
   }
   const countOf = (group: readonly Rollup[]): number =>
     group.reduce((total, rollup) => total + rollup.observationCount, 0);
-  const groups = [...byBounds.entries()].sort(([, a], [, b]) => countOf(b) - countOf(a));
+  // The bounds with the most observations; on a tie, the same bounds whatever order the rollups
+  // came in (the engine reads them in store order, the chart by window).
+  const groups = [...byBounds.entries()].sort(
+    ([boundsA, a], [boundsB, b]) =>
+      countOf(b) - countOf(a) || (boundsA < boundsB ? -1 : boundsA > boundsB ? 1 : 0),
+  );
   const [boundsJson, chosen] = groups[0]!;
   const total = countOf(rollups);
   const explicitBounds = JSON.parse(boundsJson) as number[];
