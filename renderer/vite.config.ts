@@ -13,5 +13,22 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2_000,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            {
+              // Views load on demand (app/route-views.ts). The small modules several of them
+              // share (formatting, badges, React itself) travel together in one chunk: as a
+              // dozen tiny chunks they queued behind the browser's six connections per host,
+              // and the graph's data request queued behind them.
+              name: 'console-shared',
+              test: /[\\/](renderer[\\/]src|shared[\\/]src|node_modules[\\/](react|react-dom|scheduler|zustand|use-sync-external-store))[\\/]/,
+              minShareCount: 2,
+            },
+          ],
+        },
+      },
+    },
   },
 });

@@ -1,12 +1,7 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/app';
-import './app/app.css';
+import { preloadRoute } from './app/preload-route';
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// The entry is small on purpose: React and the app shell load alongside the opened view's code,
+// and what that view needs starts early (see preloadRoute).
+const app = import('./app/start-console');
+preloadRoute(window.location.pathname);
+void app.then((module) => module.startConsole());

@@ -25,14 +25,20 @@ function storage(): Storage | null {
  * Reads `#token=…` once at start-up, keeps it, and clears it from the address bar so it is not
  * bookmarked, shared or left in the history.
  */
-export function initialToken(location: Pick<Location, 'hash' | 'pathname' | 'search'> | null): string | null {
+export function initialToken(
+  location: Pick<Location, 'hash' | 'pathname' | 'search'> | null,
+): string | null {
   const stored = storage()?.getItem(TOKEN_KEY) ?? null;
   if (!location) return stored;
   const { token, remainingHash } = takeTokenFromFragment(location.hash);
   if (!token) return stored;
   storage()?.setItem(TOKEN_KEY, token);
   if (typeof history !== 'undefined') {
-    history.replaceState(history.state, '', `${location.pathname}${location.search}${remainingHash}`);
+    history.replaceState(
+      history.state,
+      '',
+      `${location.pathname}${location.search}${remainingHash}`,
+    );
   }
   return token;
 }

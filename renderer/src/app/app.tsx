@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { runwayClient } from '../api/runway-client';
 import { useSession } from '../api/session-store';
 import { ConnectionBanner, useBrowserNetworkEvents } from './connection-banner';
@@ -7,7 +7,12 @@ import { NavBar } from './nav-bar';
 import { RouteOutlet } from './route-outlet';
 import { SignIn } from './sign-in';
 import { useWhoami } from './use-whoami';
-import { DesktopShell } from '../desktop/desktop-shell';
+
+// Alerts, notifications and Electron's chrome: loaded beside the views rather than before them
+// (with the desktop bridge's schemas, it was a tenth of the code the console ran at start-up).
+const DesktopShell = lazy(() =>
+  import('../desktop/desktop-shell').then((module) => ({ default: module.DesktopShell })),
+);
 
 /** The console: sign-in until the server accepts a token, then the navigation and the views. */
 export function App() {
@@ -54,7 +59,9 @@ export function App() {
       <NavBar user={user} onSignOut={() => setToken(null)} />
       <ConnectionBanner />
       <LiveChangesConnection token={token} onUnauthorized={refuse} />
-      <DesktopShell />
+      <Suspense fallback={null}>
+        <DesktopShell />
+      </Suspense>
       <main className="app__main">
         <RouteOutlet />
       </main>

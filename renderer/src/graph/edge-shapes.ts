@@ -1,6 +1,7 @@
 import { getBezierPath, getStraightPath, Position } from '@xyflow/react';
 import type { DependencyEdge, DependencyKind } from './dependency-edges';
-import { NODE_HEIGHT, NODE_WIDTH, type Point } from './graph-layout';
+import type { Point } from './graph-layout';
+import { NODE_HEIGHT, NODE_WIDTH } from './node-size';
 import type { Rect } from './graph-viewport';
 
 /** One dependency edge as the edge layer draws it: everything it needs, as plain values. */

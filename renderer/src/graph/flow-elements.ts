@@ -3,7 +3,8 @@ import type { ExperimentView } from '../../../shared/src/api-types';
 import type { GuardrailVerdict } from '../../../shared/src/blocked-reasons';
 import type { ExperimentState } from '../../../shared/src/lifecycle';
 import type { BlastHighlight } from './blast-radius';
-import { NODE_HEIGHT, NODE_WIDTH, type Point } from './graph-layout';
+import type { Point } from './graph-layout';
+import { NODE_HEIGHT, NODE_WIDTH } from './node-size';
 import { stateLabel } from '../../../shared/src/state-label';
 import { stageLabel } from './node-appearance';
 

@@ -1,5 +1,6 @@
 import dagre from '@dagrejs/dagre';
 import { isOrderingEdge, type DependencyEdge } from './dependency-edges';
+import { NODE_HEIGHT, NODE_WIDTH } from './node-size';
 import { transitiveReduction } from './transitive-reduction';
 
 export interface LayoutOptions {
@@ -15,8 +16,7 @@ export interface LayoutOptions {
   aspectRatio: number;
 }
 
-export const NODE_WIDTH = 216;
-export const NODE_HEIGHT = 68;
+export { NODE_HEIGHT, NODE_WIDTH } from './node-size';
 
 export const DEFAULT_LAYOUT: LayoutOptions = {
   nodeWidth: NODE_WIDTH,

@@ -5,7 +5,7 @@ import type { Role } from '../../../shared/src/roles';
 import { useSession } from '../api/session-store';
 import { GraphView } from './graph-view';
 import { resetGraphUi } from './graph-ui-store';
-import { createInThreadLayoutRunner } from './layout-runner';
+import { createInThreadLayoutRunner } from './in-thread-layout-runner';
 import { installReactFlowShims } from './testing/dom-shims';
 import {
   feedLiveChanges,

@@ -9,7 +9,8 @@ import { buildDependencyEdges } from './dependency-edges';
 import { DetailsPanel } from './details-panel';
 import { GraphCanvas } from './graph-canvas';
 import { filterChoices, filterExperiments } from './graph-filter';
-import { runwayGraphSource, type GraphDataSource } from './graph-source';
+import type { GraphDataSource } from './graph-source';
+import { preloadedGraphSource } from './graph-preload';
 import { GraphToolbar } from './graph-toolbar';
 import { useGraphUi } from './graph-ui-store';
 import { sharedLayoutRunner, type LayoutRunner } from './layout-runner';
@@ -33,7 +34,7 @@ const NO_EXPERIMENTS: readonly ExperimentView[] = [];
  * blast radius before anything happens. Kept current by the live change stream.
  */
 export function GraphView({ onOpenExperiment, source, layoutRunner }: GraphViewProps) {
-  const dataSource = useMemo(() => source ?? runwayGraphSource(), [source]);
+  const dataSource = useMemo(() => source ?? preloadedGraphSource(), [source]);
   const runner = useMemo(() => layoutRunner ?? sharedLayoutRunner(), [layoutRunner]);
   const data = useGraphData(dataSource);
   const selectedKey = useGraphUi((state) => state.selectedKey);

@@ -42,14 +42,25 @@ const VIEW_STATE = `(() => {
 
 /** Waits until the current view has settled (see VIEW_SETTLED); says what it shows if it never does. */
 export async function waitForViewSettled(page: Page): Promise<void> {
-  try {
-    await page.waitForFunction(VIEW_SETTLED, undefined, { timeout: UI_TIMEOUT_MS });
-  } catch (error) {
-    const shown = await page.evaluate(VIEW_STATE).catch(() => 'unknown');
-    throw new Error(
-      `the view at ${page.url()} did not finish loading within ${UI_TIMEOUT_MS} ms (${String(error)}); it shows ${String(shown)}`,
-    );
+  // Polled from here with page.evaluate: page.waitForFunction polls a string predicate with
+  // eval inside the page, which the console's Content-Security-Policy refuses whenever the
+  // first check is not already true.
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  let problem: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      if (await page.evaluate(VIEW_SETTLED)) return;
+      problem = null;
+    } catch (error) {
+      // A navigation in between destroys the context the check ran in: check again.
+      problem = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const shown = await page.evaluate(VIEW_STATE).catch(() => 'unknown');
+  throw new Error(
+    `the view at ${page.url()} did not finish loading within ${UI_TIMEOUT_MS} ms${problem ? ` (${String(problem)})` : ''}; it shows ${String(shown)}`,
+  );
 }
 
 /**
