@@ -18,6 +18,8 @@ export interface GraphDataSource {
     key: string;
     expectedVersion: number;
     reason: string;
+    /** The blast radius the user confirmed: refused (CASCADE_CHANGED) if it grew since. */
+    expectedBlastRadius?: string[];
   }): Promise<TransitionResult>;
 }
 

@@ -10,6 +10,7 @@ import { installReactFlowShims } from './testing/dom-shims';
 import {
   feedLiveChanges,
   seedSmallFleet,
+  spec,
   startGraphTestServer,
   type GraphTestServer,
 } from './testing/graph-test-server';
@@ -332,6 +333,59 @@ describe('the rollback dialog on a moving fleet', () => {
     observer.disconnect();
     expect(seen).not.toContain(true);
     expect(confirm.disabled).toBe(false);
+  });
+});
+
+describe('a rollback whose cascade grew after it was shown', () => {
+  it('is refused by the server, shows the new blast radius, and goes through once confirmed', async () => {
+    signIn('alice', 'operator');
+    renderGraph();
+    await waitForNodes(7);
+    fireEvent.click(nodeOf('pay-api')!);
+    fireEvent.click(
+      within(await screen.findByRole('complementary', { name: 'Details of pay-api' })).getByRole(
+        'button',
+        { name: 'Roll back…' },
+      ),
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Roll back pay-api?' });
+    fireEvent.change(within(dialog).getByLabelText(/Reason/), {
+      target: { value: 'ledger drift' },
+    });
+    const confirm = await within(dialog).findByRole<HTMLButtonElement>('button', {
+      name: 'Roll back 2 experiments',
+    });
+    await waitFor(() => expect(confirm.disabled).toBe(false));
+
+    // Without the live stream, the dialog still shows two when a third starts on pay-api.
+    const { runway, actors } = server;
+    runway.experiments.enqueue(
+      { specs: [spec('pay-receipts', { requires: ['pay-api'] })] },
+      actors.alice,
+    );
+    runway.scheduler.tick();
+    expect(runway.experiments.get('pay-receipts', actors.alice).state).toBe('running');
+
+    fireEvent.click(confirm);
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert.textContent).toBe(
+      'The blast radius of pay-api changed since you confirmed it: it would now also take down pay-receipts. Nothing was rolled back: check the new list and confirm again.',
+    );
+    for (const key of ['pay-api', 'checkout-v2', 'pay-receipts'])
+      expect(runway.experiments.get(key, actors.alice).state, key).not.toBe('rolled_back');
+
+    const again = await within(dialog).findByRole<HTMLButtonElement>(
+      'button',
+      { name: 'Roll back 3 experiments' },
+      { timeout: 5_000 },
+    );
+    expect(within(dialog).getByText('pay-receipts')).toBeTruthy();
+    await waitFor(() => expect(again.disabled).toBe(false));
+    fireEvent.click(again);
+    await waitFor(() =>
+      expect(runway.experiments.get('pay-receipts', actors.alice).state).toBe('rolled_back'),
+    );
+    expect(runway.experiments.get('pay-api', actors.alice).state).toBe('rolled_back');
   });
 });
 

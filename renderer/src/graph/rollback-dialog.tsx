@@ -83,11 +83,19 @@ export function RollbackDialog({
     setSubmitting(true);
     setProblem(null);
     source
-      .rollback({ key, expectedVersion: experiment.version, reason: reason.trim() })
+      .rollback({
+        key,
+        expectedVersion: experiment.version,
+        reason: reason.trim(),
+        // What the list shows is what the user confirms: the server refuses if it grew since.
+        expectedBlastRadius: (entries ?? []).map((entry) => entry.key),
+      })
       .then(onDone, (error: unknown) => {
         setProblem(errorMessage(error));
-        // Someone changed it meanwhile: reload, which asks for the blast radius again.
-        if (errorCode(error) === 'VERSION_CONFLICT') onRefresh();
+        // Someone changed it, or the cascade grew, meanwhile: reload, which asks for the blast
+        // radius again, so the list and the highlight show what a new confirm would take down.
+        const code = errorCode(error);
+        if (code === 'VERSION_CONFLICT' || code === 'CASCADE_CHANGED') onRefresh();
       })
       .finally(() => setSubmitting(false));
   };

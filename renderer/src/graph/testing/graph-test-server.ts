@@ -98,7 +98,10 @@ export function feedLiveChanges(runway: Runway): () => void {
   return connectLiveChanges(client, { onUnauthorized: () => {} });
 }
 
-function spec(key: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function spec(
+  key: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     key,
     title: `Experiment ${key}`,
