@@ -227,6 +227,9 @@ export interface OverviewView {
     fromState: string | null;
     toState: string | null;
     reason: string | null;
+    /** Where the experiment stood after the change (1-based stage), when the entry records it. */
+    stage: number | null;
+    exposurePercent: number | null;
   }>;
   openPages: PageView[];
 }

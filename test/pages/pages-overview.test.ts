@@ -211,6 +211,13 @@ describe('overview', () => {
       ['runway:guardrails', 'experiment.rollback', 'checkout-one-click'],
     ]);
     expect(automatic).toContainEqual(['runway:scheduler', 'experiment.start', 'payments-api-v3']);
+    // Each carries where the experiment stood after it, so a ramp reads as more than
+    // "running → running".
+    const started = overview.recentAutomaticActions.find(
+      (a) => a.action === 'experiment.start' && a.experimentKey === 'payments-api-v3',
+    );
+    expect(started).toMatchObject({ fromState: 'queued', toState: 'running', stage: 1 });
+    expect(started?.exposurePercent).toBeGreaterThan(0);
     expect(automatic.every(([actor]) => actor !== 'bob' && actor !== 'alice')).toBe(true);
     expect(overview.openPages).toHaveLength(2);
   });

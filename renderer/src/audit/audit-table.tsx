@@ -2,7 +2,7 @@ import type { AuditEntryView } from '../../../server/src/audit/audit-service';
 import { Link } from '../app/link';
 import { experimentPath } from '../app/routes';
 import { formatAt } from '../experiment/experiment-format';
-import { changeText } from './change-text';
+import { changeText, stagePosition } from './change-text';
 
 /** Entries newest first (the log's own order: paging and live entries depend on it). */
 export function AuditTable({ entries }: { entries: readonly AuditEntryView[] }) {
@@ -63,7 +63,9 @@ function AuditRow({ entry }: { entry: AuditEntryView }) {
           <span className="muted">—</span>
         )}
       </td>
-      <td className="audit-log__change">{changeText(entry)}</td>
+      <td className="audit-log__change">
+        {changeText({ ...entry, ...stagePosition(entry.details) })}
+      </td>
       <td className="audit-log__reason">
         {entry.reason ?? ''}
         {entry.cause ? <span className="hint"> (cascade from {entry.cause})</span> : null}

@@ -26,7 +26,9 @@ export class OverviewStore {
     return this.db
       .prepare(
         `SELECT seq, at AS atMs, actor, action, experiment_key AS experimentKey,
-          from_state AS fromState, to_state AS toState, reason
+          from_state AS fromState, to_state AS toState, reason,
+          json_extract(details_json, '$.stage') AS stage,
+          json_extract(details_json, '$.exposurePercent') AS exposurePercent
         FROM audit_log WHERE actor IN (${placeholders}) ORDER BY seq DESC LIMIT ?`,
       )
       .all(...AUTOMATIC_ACTORS, limit) as OverviewView['recentAutomaticActions'];
