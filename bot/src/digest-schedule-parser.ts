@@ -2,6 +2,7 @@
 // expression, a time zone and whose experiments the digest is about, which is what the digests
 // side stores (DigestScheduler.schedule).
 
+import { isTimeZone } from './digests/digest-schedule';
 import type { DigestScope } from './digests/digest-scope';
 
 export interface DigestSchedule {
@@ -27,15 +28,6 @@ const SCOPE_NAME_MAX = 100;
 
 function looksLikeTimeZone(word: string): boolean {
   return /[A-Za-z]/.test(word) && (word.includes('/') || /^utc$/i.test(word));
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -27,12 +27,13 @@ const NOT_OURS =
   'This button is not one Runway understands (its value is missing or malformed); nothing was changed.';
 
 /**
- * Wraps a click handler: ack, resolve the clicker, then `act` with the button's raw value.
- * `act` returns the answer; it never sees a value it has not parsed itself.
+ * Wraps a click handler: ack, resolve the clicker, parse the button's value with `parse` (a value
+ * it cannot parse is refused as not Runway's), then `act` on it; `act` returns the answer.
  */
-function onClick(
+function onClick<Value>(
   ctx: BotContext,
-  act: (actor: BotActor, value: string | undefined) => Reply,
+  parse: (raw: string | undefined) => Value | null,
+  act: (actor: BotActor, value: Value) => Reply,
 ): (args: ClickArgs) => Promise<void> {
   return async ({ ack, body, action, respond, client }) => {
     await ack();
@@ -44,7 +45,8 @@ function onClick(
     }
     let reply: Reply;
     try {
-      reply = act(identity.actor, action.value);
+      const value = parse(action.value);
+      reply = value === null ? ephemeral(plainMessage(NOT_OURS)) : act(identity.actor, value);
     } catch (error) {
       ctx.log.error(`slack: button ${action.action_id} failed`, error);
       reply = ephemeral(
@@ -65,9 +67,7 @@ export function registerActions(app: App, ctx: BotContext): void {
 
   app.action<BlockAction<ButtonAction>>(
     SLACK_ACTION_IDS.pause,
-    onClick(ctx, (actor, raw) => {
-      const value = parseExperimentValue(raw);
-      if (!value) return ephemeral(plainMessage(NOT_OURS));
+    onClick(ctx, parseExperimentValue, (actor, value) => {
       return pauseExperiment(
         ctx,
         { actor, key: value.key, version: value.version },
@@ -78,9 +78,7 @@ export function registerActions(app: App, ctx: BotContext): void {
 
   app.action<BlockAction<ButtonAction>>(
     SLACK_ACTION_IDS.rollback,
-    onClick(ctx, (actor, raw) => {
-      const value = parseExperimentValue(raw);
-      if (!value) return ephemeral(plainMessage(NOT_OURS));
+    onClick(ctx, parseExperimentValue, (actor, value) => {
       return rollbackExperiment(
         ctx,
         { actor, key: value.key, version: value.version },
@@ -92,9 +90,7 @@ export function registerActions(app: App, ctx: BotContext): void {
 
   app.action<BlockAction<ButtonAction>>(
     SLACK_ACTION_IDS.rollbackConfirm,
-    onClick(ctx, (actor, raw) => {
-      const value = parseExperimentValue(raw);
-      if (!value) return ephemeral(plainMessage(NOT_OURS));
+    onClick(ctx, parseExperimentValue, (actor, value) => {
       return rollbackExperiment(
         ctx,
         { actor, key: value.key, version: value.version },
@@ -106,9 +102,7 @@ export function registerActions(app: App, ctx: BotContext): void {
 
   app.action<BlockAction<ButtonAction>>(
     SLACK_ACTION_IDS.pageAck,
-    onClick(ctx, (actor, raw) => {
-      const value = parsePageValue(raw);
-      if (!value) return ephemeral(plainMessage(NOT_OURS));
+    onClick(ctx, parsePageValue, (actor, value) => {
       return acknowledgePage(ctx, actor, value.pageId);
     }),
   );

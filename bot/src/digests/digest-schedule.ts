@@ -20,7 +20,8 @@ function compile(schedule: DigestCron): Cron {
   return new Cron(schedule.cron, { timezone: schedule.timeZone, paused: true });
 }
 
-function isTimeZone(zone: string): boolean {
+/** True for a zone name this runtime knows (IANA, or UTC). */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

@@ -1,6 +1,6 @@
 import { checkDigestCron, nextSlotAfter } from '../../../bot/src/digests/digest-schedule';
 import { digestScopeFilter } from '../../../bot/src/digests/digest-scope';
-import type { DigestScope } from '../../../shared/src/api-schemas';
+import { digestScopeInput, type DigestScope } from '../../../shared/src/api-schemas';
 import { RunwayError } from '../../../shared/src/errors';
 import type { Actor } from '../actor';
 import type { AuditRow } from '../audit/audit-chain';
@@ -151,19 +151,18 @@ export class DigestScheduleService {
   }
 }
 
-const SCOPE_NAME_MAX = 100;
-
-/** The tRPC input is checked by its schema; the bot's is checked here, the same way. */
+/** The tRPC input is checked by this schema already; the bot's goes through the same one here. */
 function checkScope(scope: DigestScope | null): DigestScope | null {
   if (!scope) return null;
-  const name = scope.name.trim();
-  const kindOk = scope.kind === 'team' || scope.kind === 'service';
-  if (!kindOk || name.length === 0 || name.length > SCOPE_NAME_MAX) {
-    const message = kindOk
-      ? `must be 1 to ${SCOPE_NAME_MAX} characters`
-      : 'must be team or service';
-    const path = kindOk ? 'scope.name' : 'scope.kind';
-    throw new RunwayError('BAD_REQUEST', `${path}: ${message}`, { issues: [{ path, message }] });
-  }
-  return { kind: scope.kind, name };
+  const parsed = digestScopeInput.safeParse(scope);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    path: ['scope', ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  throw new RunwayError(
+    'BAD_REQUEST',
+    issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+    { issues },
+  );
 }

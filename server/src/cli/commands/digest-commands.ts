@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseDigestSchedule } from '../../../../bot/src/digest-schedule-parser';
-import type { DigestScope } from '../../../../shared/src/api-schemas';
+import { digestScopeLabel } from '../../../../bot/src/digests/digest-scope';
 import { usageError } from '../cli-context';
 import { run, withJson, type CliRuntime } from '../cli-runtime';
 import { formatWhen, table } from '../output';
@@ -17,10 +17,6 @@ optionally followed by an IANA time zone (default UTC) and by
 Examples:
   runway digest set '#payments-releases' weekdays 09:00 Europe/Berlin for team payments
   runway digest set C0123ABCD "0 8 * * 1"`;
-
-function describeScope(scope: DigestScope | null): string {
-  return scope ? `${scope.kind} ${scope.name}` : 'whole fleet';
-}
 
 export function registerDigestCommands(program: Command, runtime: CliRuntime): void {
   const digest = program
@@ -51,10 +47,10 @@ export function registerDigestCommands(program: Command, runtime: CliRuntime): v
           : `next ${formatWhen(schedule.nextRunAtMs, Date.now())}`;
       const empty =
         schedule.scope && schedule.experimentsInScope === 0
-          ? `; no experiments for ${describeScope(schedule.scope)} yet`
+          ? `; no experiments for ${digestScopeLabel(schedule.scope)} yet`
           : '';
       ctx.print(
-        `digest for ${schedule.channel}: ${description}, cron "${schedule.cron}", ${describeScope(schedule.scope)}; ${next}${empty}`,
+        `digest for ${schedule.channel}: ${description}, cron "${schedule.cron}", ${digestScopeLabel(schedule.scope)}; ${next}${empty}`,
       );
       return 0;
     }),
@@ -70,7 +66,7 @@ export function registerDigestCommands(program: Command, runtime: CliRuntime): v
       const removed = await runtime.connect().api.digests.unschedule.mutate({ channel });
       ctx.printJson({ removed });
       ctx.print(
-        `removed the digest for ${removed.channel} (cron "${removed.cron}", ${removed.timeZone}, ${describeScope(removed.scope)})`,
+        `removed the digest for ${removed.channel} (cron "${removed.cron}", ${removed.timeZone}, ${digestScopeLabel(removed.scope)})`,
       );
       return 0;
     }),
@@ -97,7 +93,7 @@ export function registerDigestCommands(program: Command, runtime: CliRuntime): v
               schedule.channel,
               schedule.cron,
               schedule.timeZone,
-              describeScope(schedule.scope),
+              digestScopeLabel(schedule.scope),
               schedule.nextRunAtMs === null ? '-' : formatWhen(schedule.nextRunAtMs, now),
               schedule.createdBy,
             ],
